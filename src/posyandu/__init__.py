@@ -1,0 +1,3 @@
+"""Posyandu ILP: the village health post information system."""
+
+__version__ = "0.1.0"
