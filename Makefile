@@ -71,7 +71,7 @@ messages: setup ## Refresh the Indonesian catalogue from the sources and compile
 	cd src/posyandu && $(DEV_ENV) ../../$(BIN)/django-admin compilemessages -l id
 
 messages-check: setup ## Fail when a UI string lacks an Indonesian translation
-	$(DEV_ENV) $(BIN)/python -m posyandu.i18n_check
+	$(DEV_ENV) $(BIN)/python tools/i18n_check.py
 
 deploy-check: setup ## Django's deployment checklist with production-like settings
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \

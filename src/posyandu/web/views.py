@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from posyandu.accounts.demo import DEMO_LOGINS
+from posyandu.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,4 +37,5 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
         context = super().get_context_data(**kwargs)
         context["demo_logins"] = DEMO_LOGINS if settings.DEBUG else ()
+        context["demo_password"] = DEMO_PASSWORD
         return context

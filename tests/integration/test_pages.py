@@ -1,0 +1,54 @@
+"""The first pages: start page, health check, login, API docs."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from posyandu.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_speaks_indonesian(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'lang="id"' in text
+    assert "Pendaftaran" in text  # step 1, Registration
+    assert "Penyuluhan" in text  # step 5, Counselling
+
+
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_api_docs_and_schema_are_served(client):
+    assert client.get("/api/docs").status_code == 200
+    schema = client.get("/api/openapi.json").json()
+    assert schema["info"]["title"] == "Posyandu ILP API"
+    assert client.get("/api/version").json()["name"] == "posyandu"
+
+
+def test_login_page_lists_demo_logins_in_debug(client):
+    text = client.get("/masuk/").content.decode()
+    for login in DEMO_LOGINS:
+        assert login.username in text
+    assert DEMO_PASSWORD in text
+
+
+def test_demo_command_creates_working_logins(client):
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert User.objects.filter(username__in=[d.username for d in DEMO_LOGINS]).count() == len(
+        DEMO_LOGINS
+    )
+    response = client.post("/masuk/", {"username": "kader_sari", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_login_rejects_wrong_password_in_indonesian(client):
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    response = client.post("/masuk/", {"username": "kader_sari", "password": "salah"})
+    assert response.status_code == 200
+    assert "benar" in response.content.decode()  # "... nama pengguna dan sandi yang benar"
