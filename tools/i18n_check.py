@@ -33,7 +33,9 @@ def _source_msgids() -> set[str]:
         shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
         cmd = ["django-admin", "makemessages", "-l", "id", "--no-location", "--no-obsolete"]
         subprocess.run(  # noqa: S603 - fixed command on our own copy of the sources
-            [str(Path(sys.executable).parent / cmd[0]), *cmd[1:]], cwd=copy, check=True,
+            [str(Path(sys.executable).parent / cmd[0]), *cmd[1:]],
+            cwd=copy,
+            check=True,
             capture_output=True,
         )
         return set(_read(copy / CATALOGUE / "django.po"))

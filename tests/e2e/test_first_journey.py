@@ -42,4 +42,5 @@ def test_growth_check_names_bad_value_in_indonesian(live_server, page: Page):
     page.get_by_label("Tanggal lahir").fill("2025-01-10")
     page.get_by_label("Berat badan (kg)").fill("8,x")
     page.get_by_role("button", name="Cek pertumbuhan").click()
-    expect(page.locator("#result").get_by_text("Berat badan (kg): '8,x' bukan angka.")).to_be_visible()
+    error = page.locator("#result").get_by_text("Berat badan (kg): '8,x' bukan angka.")
+    expect(error).to_be_visible()

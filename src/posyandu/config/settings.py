@@ -41,7 +41,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when POSYANDU_DEBUG is off")
-    SECRET_KEY = "insecure-development-key-only-for-posyandu-debug-mode"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-only-for-posyandu-debug-mode"
 
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 if not ALLOWED_HOSTS:

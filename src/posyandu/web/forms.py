@@ -44,8 +44,11 @@ class MeasureField(forms.DecimalField):
                 _("%(field)s: %(value)s %(unit)s is implausible (expected %(low)s–%(high)s)."),
                 code="implausible",
                 params={
-                    "field": self.label, "value": text, "unit": self.unit,
-                    "low": self.low, "high": self.high,
+                    "field": self.label,
+                    "value": text,
+                    "unit": self.unit,
+                    "low": self.low,
+                    "high": self.high,
                 },
             )
         return number
@@ -57,7 +60,9 @@ class GrowthCheckForm(forms.Form):
     sex = forms.ChoiceField(
         label=_("Sex"), choices=[("M", _("Boy")), ("F", _("Girl"))], widget=forms.RadioSelect
     )
-    birth_date = forms.DateField(label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(
+        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     measured_on = forms.DateField(
         label=_("Date of measurement"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -1,4 +1,4 @@
-"""The growth check page: one child's measurement, judged by the same `assess` as everything else."""
+"""The growth check page: one child's measurement, judged by the one `assess` of the core."""
 
 from __future__ import annotations
 
@@ -43,8 +43,9 @@ def _rows(result: dict[str, Any]) -> list[dict[str, Any]]:
         if entry is None:
             continue
         look = class_look(entry.get("class"))
-        rows.append({"indicator": label, "z": entry.get("z"), "value": entry.get("value"),
-                     "look": look})
+        rows.append(
+            {"indicator": label, "z": entry.get("z"), "value": entry.get("value"), "look": look}
+        )
     return rows
 
 
