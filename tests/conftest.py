@@ -1,16 +1,12 @@
-"""Suite-wide set-up: development settings, and no network beyond this machine."""
+"""Suite-wide set-up: no network beyond this machine (settings: tests/_env.py)."""
 
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 from typing import Any
 
 import pytest
-
-os.environ.setdefault("POSYANDU_DEBUG", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "posyandu.config.settings")
 
 _real_connect = socket.socket.connect
 

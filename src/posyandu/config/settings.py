@@ -59,9 +59,13 @@ INSTALLED_APPS = [
     "posyandu.web",
 ]
 
+# A development installation may load the demo data and lists the demo logins at login.
+DEMO_MODE = DEBUG
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves the collected static files in production; in development runserver does.
+    *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

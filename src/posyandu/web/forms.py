@@ -54,18 +54,18 @@ class MeasureField(forms.DecimalField):
         return number
 
 
+# A native date picker; its value is ISO whatever the language shows.
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class GrowthCheckForm(forms.Form):
     """One child's measurement on one day, for the growth check page."""
 
     sex = forms.ChoiceField(
         label=_("Sex"), choices=[("M", _("Boy")), ("F", _("Girl"))], widget=forms.RadioSelect
     )
-    birth_date = forms.DateField(
-        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    measured_on = forms.DateField(
-        label=_("Date of measurement"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birth_date = forms.DateField(label=_("Date of birth"), widget=_DATE)
+    measured_on = forms.DateField(label=_("Date of measurement"), widget=_DATE)
     weight_kg = MeasureField(label=_("Weight (kg)"), unit="kg", low="0.5", high="150")
     lenhei_cm = MeasureField(label=_("Length/height (cm)"), unit="cm", low="35", high="230")
     measure = forms.ChoiceField(

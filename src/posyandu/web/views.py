@@ -36,6 +36,6 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
         context = super().get_context_data(**kwargs)
-        context["demo_logins"] = DEMO_LOGINS if settings.DEBUG else ()
+        context["demo_logins"] = DEMO_LOGINS if settings.DEMO_MODE else ()
         context["demo_password"] = DEMO_PASSWORD
         return context

@@ -69,6 +69,8 @@ class _Dose:
 
 @dataclass(frozen=True)
 class _Schedule:
+    """The version-wide parameters and doses of one schedule version."""
+
     doses: tuple[_Dose, ...]
     age_limit_months: int
     min_interval: dt.timedelta
@@ -169,9 +171,8 @@ def _status(
 
 def _known_codes(schedule: RuleVersion) -> frozenset[str]:
     """Return every vaccine code of any version of the schedule's family."""
-    return frozenset(
-        dose["vaccine"] for version in family_versions(schedule.family) for dose in version.data["doses"]
-    )
+    versions = family_versions(schedule.family)
+    return frozenset(str(dose["vaccine"]) for version in versions for dose in version.data["doses"])
 
 
 def _read_schedule(schedule: RuleVersion) -> _Schedule:
@@ -191,6 +192,7 @@ def _read_schedule(schedule: RuleVersion) -> _Schedule:
 
 
 def _read_dose(raw: Mapping[str, Any]) -> _Dose:
+    """Return one dose entry of the schedule; keys not given are None (standalone, no limit)."""
     provinces = raw.get("only_in_provinces")
     missed_day, missed_month = raw.get("missed_from_day"), raw.get("missed_from_month")
     return _Dose(

@@ -14,12 +14,26 @@ import io
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+
+class Lms(NamedTuple):
+    """The Box-Cox power (L), median (M) and coefficient of variation (S), as columns."""
+
+    lam: FloatArray
+    mu: FloatArray
+    sigma: FloatArray
+
+    def take(self, rows: IntArray) -> Lms:
+        """Return the parameters of the given rows."""
+        return Lms(self.lam.take(rows), self.mu.take(rows), self.sigma.take(rows))
+
 
 _DATA_PACKAGE = "posyandu.core.growth.data"
 
@@ -50,9 +64,7 @@ class LmsTable:
     name: str
     first: int  # smallest key (day, month or tenth of a cm)
     size: int  # rows per sex
-    l: FloatArray  # noqa: E741 - L, M and S are the names the WHO method gives them
-    m: FloatArray
-    s: FloatArray
+    lms: Lms
     l_is_one: bool  # L == 1 on every row: z is then (y/M - 1)/S, no power needed
 
     @property
@@ -65,11 +77,16 @@ class LmsTable:
         """Return the largest key."""
         return self.first + self.size - 1
 
-    def index(self, sex: npt.NDArray[np.int8], key: IntArray, usable: npt.NDArray[np.bool_]) -> IntArray:
-        """Return row indices for `key` and `sex` (1/2), or the NaN row where not usable."""
-        ok = usable & ((sex == 1) | (sex == 2)) & (key >= self.first) & (key <= self.last)
-        row = (sex.astype(np.int64) - 1) * self.size + (key - self.first)
-        return np.where(ok, row, self.missing)
+    def index(self, female: IntArray, key: IntArray, usable: npt.NDArray[np.bool_]) -> IntArray:
+        """Return the row of each `key`, or the NaN row where not usable or not in the table.
+
+        `female` is 1 for girls and 0 for boys; `usable` must be False where sex is unknown.
+        """
+        row = key - self.first
+        ok = usable & (row >= 0) & (row < self.size)
+        row += female * self.size
+        row[~ok] = self.missing
+        return row
 
 
 def _parse(name: str, text: str) -> LmsTable:
@@ -93,9 +110,7 @@ def _parse(name: str, text: str) -> LmsTable:
         name=name,
         first=first,
         size=size,
-        l=with_nan(l_col),
-        m=with_nan(m_col),
-        s=with_nan(s_col),
+        lms=Lms(with_nan(l_col), with_nan(m_col), with_nan(s_col)),
         l_is_one=bool(np.all(l_col == 1.0)),
     )
 
@@ -109,3 +124,14 @@ def table(name: str) -> LmsTable:
         raise ValueError(f"no growth table {name!r}") from None
     text = resources.files(_DATA_PACKAGE).joinpath(file_name).read_text(encoding="ascii")
     return _parse(name, text)
+
+
+@cache
+def stacked(first: str, second: str) -> tuple[Lms, int]:
+    """Return two tables' L, M, S columns laid end to end, and the row offset of the second.
+
+    Each table keeps its trailing NaN row, so `missing` of either table still points at NaN.
+    """
+    a, b = table(first).lms, table(second).lms
+    joined = Lms(*(np.concatenate(pair) for pair in zip(a, b, strict=True)))
+    return joined, len(a.lam)

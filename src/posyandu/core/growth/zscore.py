@@ -9,58 +9,92 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from posyandu.core.growth.tables import FloatArray, IntArray, LmsTable
+from posyandu.core.growth.tables import FloatArray, IntArray, Lms, LmsTable
 
 BoolArray = npt.NDArray[np.bool_]
+Int8Array = npt.NDArray[np.int8]
 
 # Above 2**43, R's round(x, 2) returns x unchanged: the number has no decimals to keep.
 _R_ROUND_LIMIT = 2.0**43
 
 
-def lms_z(y: FloatArray, l: FloatArray, m: FloatArray, s: FloatArray) -> FloatArray:  # noqa: E741
+def sex_codes(sex: npt.ArrayLike) -> tuple[IntArray, BoolArray]:
+    """Return (female: 1 for sex 2 else 0, known: sex is 1 or 2) from a sex column."""
+    arr = np.asarray(sex)
+    if arr.dtype.kind == "f":
+        arr = np.where(np.isfinite(arr), arr, 0.0)
+    codes = arr.astype(np.int64)
+    female = (codes == 2).astype(np.int64)
+    return female, (codes == 1) | (codes == 2)
+
+
+def float_column(values: npt.ArrayLike | None, n: int) -> FloatArray:
+    """Return values as a float64 column of length n; None gives a column of NaN."""
+    if values is None:
+        return np.full(n, np.nan)
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.shape != (n,):
+        raise ValueError(f"every column must have length {n}, got shape {arr.shape}")
+    return arr
+
+
+def bool_column(values: npt.ArrayLike | None, n: int) -> BoolArray:
+    """Return values as a boolean column of length n; None gives all False."""
+    if values is None:
+        return np.zeros(n, dtype=bool)
+    arr = np.asarray(values, dtype=bool)
+    if arr.shape != (n,):
+        raise ValueError(f"every column must have length {n}, got shape {arr.shape}")
+    return arr
+
+
+def lms_z(y: FloatArray, p: Lms) -> FloatArray:
     """Return the LMS z-score ((y/M)^L - 1)/(L·S), or ln(y/M)/S where L is 0."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratio = y / m
-        z = (np.power(ratio, l) - 1.0) / (l * s)
-        zero_l = l == 0.0
+        ratio = y / p.mu
+        # In place: a million-row column per temporary costs more than the arithmetic.
+        z = np.power(ratio, p.lam)
+        z -= 1.0
+        z /= p.lam * p.sigma
+        zero_l = p.lam == 0.0
         if zero_l.any():
-            z[zero_l] = (np.log(ratio) / s)[zero_l]
+            z[zero_l] = (np.log(ratio) / p.sigma)[zero_l]
     return z
 
 
-def lms_z_l_one(y: FloatArray, m: FloatArray, s: FloatArray) -> FloatArray:
-    """Return the LMS z-score for a table whose L is 1 everywhere: (y/M - 1)/S."""
+def lms_z_l_one(y: FloatArray, p: Lms) -> FloatArray:
+    """Return the LMS z-score where L is 1 on every row: (y/M - 1)/S."""
     # pow(x, 1) is exactly x in IEEE arithmetic, so this equals lms_z bit for bit.
     with np.errstate(divide="ignore", invalid="ignore"):
-        return (y / m - 1.0) / s
+        return (y / p.mu - 1.0) / p.sigma
 
 
-def sd_value(k: float, l: FloatArray, m: FloatArray, s: FloatArray) -> FloatArray:  # noqa: E741
+def sd_value(k: float, p: Lms) -> FloatArray:
     """Return the measurement at k SD: M(1 + L·S·k)^(1/L)."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return m * np.power(1.0 + l * s * k, 1.0 / l)
+        return p.mu * np.power(1.0 + p.lam * p.sigma * k, 1.0 / p.lam)
 
 
-def restrict(z: FloatArray, y: FloatArray, l: FloatArray, m: FloatArray, s: FloatArray) -> FloatArray:  # noqa: E741
+def restrict(z: FloatArray, y: FloatArray, p: Lms) -> FloatArray:
     """Replace z beyond ±3 by WHO's restricted z, measured in the SD2-SD3 distance.
 
-    Beyond +3: 3 + (y - SD3)/(SD3 - SD2); beyond -3: -3 + (y - SD-3)/(SD-2 - SD-3). Only the few
-    rows beyond ±3 are recomputed.
+    Beyond +3: 3 + (y - SD3)/(SD3 - SD2); beyond -3: -3 + (y - SD-3)/(SD-2 - SD-3). The tails
+    of skewed distributions are stretched by the power transform; this keeps them linear.
+    Only the few rows beyond ±3 are recomputed.
     """
     out = z.copy()
     with np.errstate(invalid="ignore"):
         high = np.flatnonzero(z > 3.0)
         low = np.flatnonzero(z < -3.0)
-    if high.size:
-        lh, mh, sh, yh = l[high], m[high], s[high], y[high]
-        sd3 = sd_value(3.0, lh, mh, sh)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[high] = 3.0 + (yh - sd3) / (sd3 - sd_value(2.0, lh, mh, sh))
-    if low.size:
-        ll, ml, sl, yl = l[low], m[low], s[low], y[low]
-        sdm3 = sd_value(-3.0, ll, ml, sl)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[low] = -3.0 + (yl - sdm3) / (sd_value(-2.0, ll, ml, sl) - sdm3)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if high.size:
+            p_high = p.take(high)
+            sd3 = sd_value(3.0, p_high)
+            out[high] = 3.0 + (y[high] - sd3) / (sd3 - sd_value(2.0, p_high))
+        if low.size:
+            p_low = p.take(low)
+            sdm3 = sd_value(-3.0, p_low)
+            out[low] = -3.0 + (y[low] - sdm3) / (sd_value(-2.0, p_low) - sdm3)
     return out
 
 
@@ -74,11 +108,16 @@ def r_round2(x: FloatArray) -> FloatArray:
     with np.errstate(invalid="ignore", over="ignore"):
         scaled = x * 100.0
         nearest = np.rint(scaled)
-        out = nearest / 100.0
-        delicate = np.flatnonzero((np.abs(scaled - nearest) > 0.4999) | (np.abs(x) >= _R_ROUND_LIMIT))
-    if delicate.size:
-        out[delicate] = _r_round2_exact(x[delicate])
-    return out + 0.0
+        distance = np.abs(np.subtract(scaled, nearest, out=scaled), out=scaled)
+        delicate = distance > 0.4999
+        delicate |= nearest >= _R_ROUND_LIMIT * 100.0
+        delicate |= nearest <= -_R_ROUND_LIMIT * 100.0
+        out = np.divide(nearest, 100.0, out=nearest)
+        out += 0.0
+    rows = np.flatnonzero(delicate)
+    if rows.size:
+        out[rows] = _r_round2_exact(x[rows])
+    return out
 
 
 def _r_round2_exact(x: FloatArray) -> FloatArray:
@@ -93,7 +132,7 @@ def _r_round2_exact(x: FloatArray) -> FloatArray:
         odd = np.fmod(down, 2.0) == 1.0
         pick_up = (d_up < d_down) | ((d_up == d_down) & odd)
     rounded = np.where(pick_up, upper, lower)
-    return np.where((ax >= _R_ROUND_LIMIT) | ~np.isfinite(ax), x, sign * rounded)
+    return np.where((ax >= _R_ROUND_LIMIT) | ~np.isfinite(ax), x, sign * rounded) + 0.0
 
 
 def flag(z: FloatArray, low: float, high: float) -> FloatArray:
@@ -106,17 +145,17 @@ def flag(z: FloatArray, low: float, high: float) -> FloatArray:
 
 def z_from_rows(tab: LmsTable, y: FloatArray, rows: IntArray, restricted: bool) -> FloatArray:
     """Return the unrounded z of y against the table rows `rows` (no interpolation)."""
-    m = tab.m.take(rows)
-    s = tab.s.take(rows)
     if tab.l_is_one and not restricted:
-        return lms_z_l_one(y, m, s)
-    lv = tab.l.take(rows)
-    z = lms_z(y, lv, m, s)
-    return restrict(z, y, lv, m, s) if restricted else z
+        # Skips gathering L and the power: the common path for length and head circumference.
+        p = Lms(tab.lms.lam, tab.lms.mu.take(rows), tab.lms.sigma.take(rows))
+        return lms_z_l_one(y, p)
+    p = tab.lms.take(rows)
+    z = lms_z(y, p)
+    return restrict(z, y, p) if restricted else z
 
 
 def z_interpolated(
-    tab: LmsTable,
+    lms: Lms,
     y: FloatArray,
     low_rows: IntArray,
     high_rows: IntArray,
@@ -125,18 +164,23 @@ def z_interpolated(
 ) -> FloatArray:
     """Return the unrounded z of y with L, M and S interpolated linearly between two rows.
 
-    `frac` is the position between the rows (0 uses the low row alone, as WHO does, so a key
-    on the last row of a table needs no row above it).
+    `frac` is the position between the rows; where it is 0 the low row is used alone, as WHO
+    does, so a key on the last row of a table needs no row above it.
     """
+    # Where frac is 0 read the low row twice: lo + 0·(lo - lo) is exactly lo, as WHO's
+    # "use the low row" is, and a missing row above the last one cannot leak a NaN in.
+    high_rows = np.where(frac > 0.0, high_rows, low_rows)
+    lo, hi = lms.take(low_rows), lms.take(high_rows)
     params = []
-    for col in (tab.l, tab.m, tab.s):
-        lo = col.take(low_rows)
-        hi = col.take(high_rows)
-        # Same operation order as WHO's R code (lo + frac·(hi - lo)) so results match bitwise.
-        params.append(np.where(frac > 0.0, lo + frac * (hi - lo), lo))
-    lv, m, s = params
-    z = lms_z(y, lv, m, s)
-    return restrict(z, y, lv, m, s) if restricted else z
+    for a, b in zip(lo, hi, strict=True):
+        # In place, in WHO's order lo + frac·(hi - lo), so results match R bit for bit.
+        step = np.subtract(b, a, out=b)
+        step *= frac
+        step += a
+        params.append(step)
+    p = Lms(*params)
+    z = lms_z(y, p)
+    return restrict(z, y, p) if restricted else z
 
 
 def positive(values: FloatArray) -> FloatArray:

@@ -16,7 +16,7 @@ class Command(BaseCommand):
     help = "Create the demo logins (one per role). Refuses to run when POSYANDU_DEBUG is off."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
+        if not settings.DEMO_MODE:
             raise CommandError("demo data is for development only: set POSYANDU_DEBUG=1")
         with transaction.atomic():
             for login in DEMO_LOGINS:

@@ -1,0 +1,153 @@
+"""Assess one person on one day: the one clinical decision function of the core.
+
+The contract is ASSESS.md: for one person on `as_of`, decide the life-cycle stages, growth
+status and trend, the findings, the immunisations due, the services due and whether to refer.
+Each part is its own rule module; this one only runs them under one rule set and gathers the
+results. A rule set (the `rulesets` family) pins one version of every other rule family, so a
+past assessment can be recomputed under the rules in force on its date, or under a named one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from posyandu.core.assess.adult import adult_findings
+from posyandu.core.assess.growth import growth_section
+from posyandu.core.assess.immunisation import DueDose, immunization_findings, immunizations_due
+from posyandu.core.assess.model import Assessment, AssessmentInput, GrowthStatus
+from posyandu.core.assess.packages import services_due
+from posyandu.core.assess.referral import referral_reasons
+from posyandu.core.assess.stages import life_stages
+from posyandu.core.assess.trend import trend_findings, weight_trend
+from posyandu.core.dates import Age
+from posyandu.core.errors import RulesError
+from posyandu.core.rulebook import RuleVersion, family_versions, rule_in_force
+
+RULESETS = "rulesets"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """One rule set: the version of each rule family an assessment applies."""
+
+    ruleset: RuleVersion
+
+    @property
+    def version(self) -> str:
+        """Return the rule set's version id, as the assessment reports it."""
+        return self.ruleset.version
+
+    def pinned(self, family: str) -> str:
+        """Return the version id of `family` this rule set pins."""
+        families = self.ruleset.data.get("families", {})
+        if family not in families:
+            raise RulesError(f"rules version {self.version} pins no version of {family!r}")
+        return str(families[family])
+
+    def family(self, family: str) -> RuleVersion:
+        """Return the pinned version of `family`."""
+        return rule_in_force(family, self.ruleset.valid_from, self.pinned(family))
+
+
+def rules_for(on: dt.date, version: str | None = None) -> Rules:
+    """Return the rule set in force on `on`, or the one named `version`.
+
+    Raises RulesError naming the known versions when there is no such rule set.
+    """
+    try:
+        return Rules(rule_in_force(RULESETS, on, version))
+    except RulesError as exc:
+        known = ", ".join(f"{v.version} (from {v.valid_from})" for v in family_versions(RULESETS))
+        if version is not None:
+            raise RulesError(f"unknown rules version {version!r}; known: {known}") from exc
+        raise RulesError(f"no rules version in force on {on}; known: {known}") from exc
+
+
+def assess(record: AssessmentInput, *, rules_version: str | None = None) -> Assessment:
+    """Return the assessment of `record` on its as_of, under the rule set in force or named."""
+    rules = rules_for(record.as_of, rules_version)
+    person, as_of = record.person, record.as_of
+    age = Age.between(person.birth_date, as_of)
+    stages = life_stages(person, as_of, rules.family("stages"))
+    judged = _judge(record, rules)
+    findings = sorted(judged.basis)
+    reasons = referral_reasons(
+        findings, pregnant=person.is_pregnant, table=rules.family("referral")
+    )
+    services = services_due(
+        stages=stages,
+        age=age,
+        sex=person.sex,
+        pregnant=person.is_pregnant,
+        smoker=person.smoker,
+        findings=findings,
+        as_of=as_of,
+        packages=rules.family("service_packages"),
+        refer=bool(reasons),
+    )
+    return Assessment(
+        id=record.id,
+        as_of=as_of,
+        age=age,
+        stages=tuple(stages),
+        growth=judged.growth,
+        weight_trend=judged.trend,
+        findings=tuple(findings),
+        immunizations_due=tuple(judged.due),
+        services_due=tuple(services),
+        refer=bool(reasons),
+        referral_reasons=tuple(reasons),
+        basis={code: judged.basis[code] for code in findings},
+        rules_version=rules.version,
+    )
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """What the measurement and immunisation rules found, before referral and services."""
+
+    growth: Mapping[str, GrowthStatus]
+    trend: str | None
+    due: Sequence[DueDose]
+    basis: Mapping[str, str]  # {finding code: citation of the rule that raised it}
+
+
+def _judge(record: AssessmentInput, rules: Rules) -> _Judged:
+    """Run the growth, weight trend, immunisation and adult rules over the record."""
+    person, as_of = record.person, record.as_of
+    growth = growth_section(
+        person,
+        record.measurements,
+        as_of,
+        classes_version=rules.pinned("growth_classes"),
+        stages=rules.family("stages"),
+    )
+    kbm = rules.family("kbm")
+    trend = weight_trend(
+        birth_date=person.birth_date,
+        weighings=[(m.date, m.weight_kg) for m in record.measurements if m.weight_kg is not None],
+        as_of=as_of,
+        kbm=kbm,
+    )
+    schedule = rules.family("immunisation_schedule")
+    due = immunizations_due(
+        birth_date=person.birth_date,
+        doses=[(dose.vaccine, dose.date) for dose in record.immunizations],
+        as_of=as_of,
+        province_code=person.province_code,
+        schedule=schedule,
+    )
+    adult = adult_findings(
+        person,
+        record.measurements,
+        as_of,
+        thresholds=rules.family("adult_thresholds"),
+        anaemia=rules.family("anaemia"),
+        stages=rules.family("stages"),
+    )
+    basis = {finding.code: finding.basis for finding in (*growth.findings, *adult)}
+    basis.update(dict.fromkeys(trend_findings(trend), kbm.citation))
+    basis.update(dict.fromkeys(immunization_findings(due), schedule.citation))
+    return _Judged(growth.indicators, trend, due, basis)

@@ -1,0 +1,176 @@
+"""WHO growth z-scores: the 2006 Child Growth Standards (0-5 y) and the 2007 Reference (5-19 y).
+
+Two layers over one implementation:
+
+- vectorised: `who2006_zscores` and `who2007_zscores` score whole NumPy columns (the CSV path,
+  surveys, reports);
+- scalar: `child_zscores_2006` and `child_zscores_2007` score one `ChildMeasurement` by
+  wrapping it in length-1 arrays and calling the vectorised code, so both always agree.
+
+The caller chooses the reference; Permenkes 2/2020 uses the 2006 standards below 60 months and
+the 2007 reference from 5 to 18 years. Classes (Permenkes 2/2020) live in `classify`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from posyandu.core.errors import InputError
+from posyandu.core.growth.classify import AgeGroup, classify_muac, classify_z, classify_z_array
+from posyandu.core.growth.tables import FloatArray
+from posyandu.core.growth.who2006 import (
+    DAYS_PER_MONTH,
+    MEASURE_HEIGHT,
+    MEASURE_LENGTH,
+    MEASURE_UNKNOWN,
+    measure_codes,
+    who2006_zscores,
+)
+from posyandu.core.growth.who2007 import who2007_zscores
+
+__all__ = [
+    "DAYS_PER_MONTH",
+    "MEASURE_HEIGHT",
+    "MEASURE_LENGTH",
+    "MEASURE_UNKNOWN",
+    "AgeGroup",
+    "ChildMeasurement",
+    "GrowthZ",
+    "child_zscores_2006",
+    "child_zscores_2007",
+    "classify_muac",
+    "classify_z",
+    "classify_z_array",
+    "measure_codes",
+    "who2006_zscores",
+    "who2007_zscores",
+]
+
+Reference = Literal["who2006", "who2007"]
+
+
+@dataclass(frozen=True)
+class ChildMeasurement:
+    """One child measured on one day; lengths in cm, weight in kg, skinfolds in mm."""
+
+    sex: Literal[1, 2]
+    age_days: int
+    weight_kg: float | None = None
+    lenhei_cm: float | None = None
+    measure: Literal["l", "h"] | None = None  # l: lying length, h: standing height
+    oedema: bool = False
+    headc_cm: float | None = None
+    armc_cm: float | None = None
+    triskin_mm: float | None = None
+    subskin_mm: float | None = None
+
+    def __post_init__(self) -> None:
+        """Reject a sex, age or measure the engines cannot read."""
+        if self.sex not in (1, 2):
+            raise InputError("sex", f"{self.sex!r} is not 1 (male) or 2 (female)")
+        if isinstance(self.age_days, bool) or not isinstance(self.age_days, int):
+            raise InputError("age_days", f"{self.age_days!r} is not a whole number of days")
+        if self.age_days < 0:
+            raise InputError("age_days", f"{self.age_days} is negative")
+        if self.measure not in (None, "l", "h"):
+            raise InputError("measure", f"{self.measure!r} is not 'l' or 'h'")
+
+
+@dataclass(frozen=True)
+class GrowthZ:
+    """A child's z-scores (2 decimals, None when not computable) and implausibility flags."""
+
+    reference: Reference
+    wfa: float | None = None  # weight-for-age
+    hfa: float | None = None  # length/height-for-age
+    wfh: float | None = None  # weight-for-length/height (2006 only)
+    bfa: float | None = None  # BMI-for-age
+    hcfa: float | None = None  # head circumference-for-age (2006 only)
+    acfa: float | None = None  # arm circumference-for-age (2006 only)
+    tsfa: float | None = None  # triceps skinfold-for-age (2006 only)
+    ssfa: float | None = None  # subscapular skinfold-for-age (2006 only)
+    wfa_flag: bool | None = None  # True: z outside WHO's plausible range
+    hfa_flag: bool | None = None
+    wfh_flag: bool | None = None
+    bfa_flag: bool | None = None
+    hcfa_flag: bool | None = None
+    acfa_flag: bool | None = None
+    tsfa_flag: bool | None = None
+    ssfa_flag: bool | None = None
+
+    @property
+    def age_group(self) -> AgeGroup:
+        """Return the Permenkes 2/2020 age group whose classes apply to these z-scores."""
+        return "0-59m" if self.reference == "who2006" else "5-18y"
+
+
+_KEYS_2006 = {
+    "wfa": "wei", "hfa": "len", "wfh": "wfl", "bfa": "bmi",
+    "hcfa": "hc", "acfa": "ac", "tsfa": "ts", "ssfa": "ss",
+}  # fmt: skip
+_KEYS_2007 = {"wfa": "wfa", "hfa": "hfa", "bfa": "bfa"}
+
+
+def _one(values: dict[str, FloatArray], keys: dict[str, str], reference: Reference) -> GrowthZ:
+    def z(name: str) -> float | None:
+        if name not in keys:
+            return None
+        value = float(values["z" + keys[name]][0])
+        return None if np.isnan(value) else value
+
+    def f(name: str) -> bool | None:
+        if name not in keys:
+            return None
+        value = float(values["f" + keys[name]][0])
+        return None if np.isnan(value) else value == 1.0
+
+    return GrowthZ(
+        reference,
+        wfa=z("wfa"), hfa=z("hfa"), wfh=z("wfh"), bfa=z("bfa"),
+        hcfa=z("hcfa"), acfa=z("acfa"), tsfa=z("tsfa"), ssfa=z("ssfa"),
+        wfa_flag=f("wfa"), hfa_flag=f("hfa"), wfh_flag=f("wfh"), bfa_flag=f("bfa"),
+        hcfa_flag=f("hcfa"), acfa_flag=f("acfa"), tsfa_flag=f("tsfa"), ssfa_flag=f("ssfa"),
+    )  # fmt: skip
+
+
+def _floats(*values: float | None) -> list[FloatArray]:
+    return [np.array([np.nan if v is None else float(v)]) for v in values]
+
+
+def child_zscores_2006(m: ChildMeasurement) -> GrowthZ:
+    """Score one child against the WHO 2006 standards (z only below 60 months)."""
+    weight, lenhei, headc, armc, triskin, subskin = _floats(
+        m.weight_kg, m.lenhei_cm, m.headc_cm, m.armc_cm, m.triskin_mm, m.subskin_mm
+    )
+    values = who2006_zscores(
+        sex=np.array([m.sex]),
+        age_days=np.array([float(m.age_days)]),
+        weight_kg=weight,
+        lenhei_cm=lenhei,
+        measure=measure_codes([m.measure]),
+        oedema=np.array([m.oedema]),
+        headc_cm=headc,
+        armc_cm=armc,
+        triskin_mm=triskin,
+        subskin_mm=subskin,
+    )
+    return _one(values, _KEYS_2006, "who2006")
+
+
+def child_zscores_2007(m: ChildMeasurement) -> GrowthZ:
+    """Score one child against the WHO 2007 reference at age_days / 30.4375 months.
+
+    z only from 60 to 228 months (weight-for-age to 120); the length/height is used as given.
+    """
+    weight, height = _floats(m.weight_kg, m.lenhei_cm)
+    values = who2007_zscores(
+        sex=np.array([m.sex]),
+        age_months=np.array([m.age_days / DAYS_PER_MONTH]),
+        weight_kg=weight,
+        height_cm=height,
+        oedema=np.array([m.oedema]),
+    )
+    return _one(values, _KEYS_2007, "who2007")

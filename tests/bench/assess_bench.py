@@ -1,0 +1,242 @@
+"""Throughput of `assess` on a synthetic village: how many assessments per second on one core.
+
+    .venv/bin/python -m tests.bench.assess_bench              # 100,000 persons
+    .venv/bin/python -m tests.bench.assess_bench --profile    # + cProfile of 10,000 persons
+    .venv/bin/python -m tests.bench.assess_bench -n 20000     # a quicker look
+
+Measures, single process pinned to one CPU with BLAS/OpenMP threads at 1:
+  build   building the synthetic persons (tests/bench/synthetic.py), timed on its own;
+  (a)     parse_input + assess for each record;
+  (b)     parse_input only, assess only (on the parsed inputs), and assessment_to_dict only;
+  (c)     the JSONL command-line path end to end: `posyandu.assess_json.assess_files` on a
+          temporary JSONL file with one person per line (reading, json, assess, writing).
+The target is >= 20,000 assessments per second on one core. Each timed pass is preceded by a
+warm-up on a few records so that rule tables and WHO tables are loaded before the clock runs.
+"""
+
+from __future__ import annotations
+
+import os
+
+# One core: keep numpy's BLAS/OpenMP pools at one thread (set before anything imports numpy).
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import collections  # noqa: E402
+import cProfile  # noqa: E402
+import datetime as dt  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import pstats  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+from tests.bench.synthetic import persons  # noqa: E402
+
+AS_OF = dt.date(2026, 11, 23)
+TARGET_PER_S = 20_000
+WARM_UP = 200
+
+
+class _Row:
+    """One line of the results table."""
+
+    def __init__(self, label: str, n: int, seconds: float, target: bool, note: str = "") -> None:
+        self.label = label
+        self.n = n
+        self.seconds = seconds
+        self.target = target
+        self.note = note
+
+    @property
+    def per_s(self) -> float:
+        return self.n / self.seconds if self.seconds > 0 else float("inf")
+
+
+def _pin_one_core() -> str:
+    """Pin this process to one CPU (Linux); return a note of what was done."""
+    try:
+        cpus = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpus[-1]})
+    except (AttributeError, OSError) as exc:  # not Linux, or not allowed
+        return f"not pinned ({exc.__class__.__name__})"
+    return f"pinned to CPU {cpus[-1]} of {len(cpus)}"
+
+
+def _timed(fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = fn(*args)
+    return result, time.perf_counter() - start
+
+
+def _parse_and_assess(objs: Sequence[dict[str, Any]]) -> list[str]:
+    """Assess every object; return the messages of those that failed (none expected)."""
+    from posyandu.core.assess import assess, parse_input
+    from posyandu.core.errors import CoreError
+
+    failures: list[str] = []
+    for obj in objs:
+        try:
+            assess(parse_input(obj))
+        except CoreError as exc:  # the generator's bug, not the engine's: report, go on
+            failures.append(f"{obj.get('id')}: {exc}")
+    return failures
+
+
+def _parse_all(objs: Sequence[dict[str, Any]]) -> list[Any]:
+    from posyandu.core.assess import parse_input
+
+    return [parse_input(obj) for obj in objs]
+
+
+def _assess_all(inputs: Sequence[Any]) -> list[Any]:
+    from posyandu.core.assess import assess
+
+    return [assess(record) for record in inputs]
+
+
+def _to_dict_all(results: Sequence[Any]) -> list[dict[str, Any]]:
+    from posyandu.core.assess import assessment_to_dict
+
+    return [assessment_to_dict(result) for result in results]
+
+
+def _warm_up(objs: Sequence[dict[str, Any]]) -> None:
+    _to_dict_all(_assess_all(_parse_all(objs[:WARM_UP])))
+
+
+def _mix(results: Sequence[dict[str, Any]]) -> str:
+    """Return a one-line summary of stages and a few findings, to show what was measured."""
+    stages: collections.Counter[str] = collections.Counter()
+    findings: collections.Counter[str] = collections.Counter()
+    for result in results:
+        stages.update(result["stages"])
+        findings.update(result["findings"])
+    n = max(1, len(results))
+    shown = ", ".join(f"{code} {100 * count / n:.1f}%" for code, count in stages.most_common())
+    keys = ("hfa.stunted", "hfa.severely_stunted", "wfh.wasted", "wfh.severely_wasted", "bp.high")
+    found = ", ".join(f"{k} {findings[k]}" for k in keys)
+    return f"stages: {shown}\nfindings (count): {found}"
+
+
+def _cli_pass(objs: Sequence[dict[str, Any]]) -> tuple[_Row, _Row, str]:
+    """Write a temporary JSONL file, run assess_files on it; return (write, run) rows + note."""
+    from posyandu.assess_json import assess_files
+
+    with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
+        src = Path(tmp) / "persons.jsonl"
+        out = Path(tmp) / "assessments.jsonl"
+
+        def write() -> None:
+            with src.open("w", encoding="utf-8") as fh:
+                for obj in objs:
+                    fh.write(json.dumps(obj, ensure_ascii=False))
+                    fh.write("\n")
+
+        _, write_s = _timed(write)
+        warm = Path(tmp) / "warm.jsonl"
+        warm.write_text("".join(json.dumps(o) + "\n" for o in objs[:WARM_UP]), encoding="utf-8")
+        assess_files(str(warm), str(Path(tmp) / "warm.out.jsonl"), rules_version=None)
+        status, run_s = _timed(lambda: assess_files(str(src), str(out), rules_version=None))
+        lines = out.read_text(encoding="utf-8").splitlines()
+        errors = sum(1 for line in lines if line.startswith('{"id"') and '"error": ' in line)
+        size_mb = src.stat().st_size / 1e6
+    note = f"exit {status}, {len(lines)} lines out, {errors} errors, input {size_mb:.0f} MB"
+    return (
+        _Row("    (write the JSONL input, not counted)", len(objs), write_s, target=False),
+        _Row("(c) JSONL CLI end to end (assess_files)", len(objs), run_s, target=True, note=note),
+        note,
+    )
+
+
+def _print_table(rows: Sequence[_Row]) -> None:
+    print()
+    print(f"{'step':<44} {'n':>8} {'seconds':>9} {'per second':>11}  vs target")
+    print("-" * 88)
+    for row in rows:
+        share = 100 * row.per_s / TARGET_PER_S
+        versus = f"{share:5.1f}% of {TARGET_PER_S:,}/s" if row.target else ""
+        print(f"{row.label:<44} {row.n:>8,} {row.seconds:>9.2f} {row.per_s:>11,.0f}  {versus}")
+    print("-" * 88)
+    print(f"target: >= {TARGET_PER_S:,} assessments/s on one core (parse_input + assess)")
+
+
+def _profile(objs: Sequence[dict[str, Any]], top: int = 25) -> None:
+    """Print the cProfile of parse_input + assess over `objs`: top cumulative and own time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    _parse_and_assess(objs)
+    profiler.disable()
+    for order, count in (("cumulative", top), ("tottime", 15)):
+        buffer = io.StringIO()
+        stats = pstats.Stats(profiler, stream=buffer).strip_dirs().sort_stats(order)
+        stats.print_stats(count)
+        print(f"\n=== cProfile of parse_input + assess, {len(objs):,} persons, by {order} ===")
+        print(buffer.getvalue().split("\n", 4)[-1].rstrip())  # drop pstats' own header lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; print the table (and the profile with --profile)."""
+    parser = argparse.ArgumentParser(prog="assess_bench", description=__doc__.split("\n")[0])
+    parser.add_argument("-n", type=int, default=100_000, help="persons (default 100,000)")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument("--profile", action="store_true", help="also profile 10,000 persons")
+    parser.add_argument("--profile-n", type=int, default=10_000, help=argparse.SUPPRESS)
+    parser.add_argument("--no-cli", action="store_true", help="skip (c), the JSONL path")
+    args = parser.parse_args(argv)
+
+    pin = _pin_one_core()
+    print(f"assess benchmark: {args.n:,} synthetic persons, as_of {AS_OF}, seed {args.seed}")
+    print(f"python {sys.version.split()[0]}, {pin}, OMP/BLAS threads 1")
+
+    objs, build_s = _timed(lambda: persons(args.n, as_of=AS_OF, seed=args.seed))
+    rows = [_Row("build synthetic persons", args.n, build_s, target=False)]
+
+    try:
+        _warm_up(objs)
+    except ImportError as exc:
+        _print_table(rows)
+        print(f"\nposyandu.core.assess is not ready ({exc}); only the generator was measured.")
+        return 1
+
+    failures, a_s = _timed(_parse_and_assess, objs)
+    note = f"{len(failures)} failed" + (f", first: {failures[0]}" if failures else "")
+    rows.append(_Row("(a) parse_input + assess", args.n, a_s, target=True, note=note))
+    if failures:  # (b) needs every input to parse and assess
+        _print_table(rows)
+        print(f"(a): {note}")
+        return 1
+
+    inputs, parse_s = _timed(_parse_all, objs)
+    rows.append(_Row("(b) parse_input only", args.n, parse_s, target=False))
+    results, assess_s = _timed(_assess_all, inputs)
+    rows.append(_Row("(b) assess only (parsed inputs)", args.n, assess_s, target=True))
+    dicts, to_dict_s = _timed(_to_dict_all, results)
+    rows.append(_Row("    assessment_to_dict only", args.n, to_dict_s, target=False))
+    del inputs, results  # free memory before (c)
+
+    if not args.no_cli:
+        try:
+            write_row, cli_row, _ = _cli_pass(objs)
+            rows += [cli_row, write_row]
+        except ImportError as exc:
+            print(f"(c) skipped: posyandu.assess_json is not importable ({exc})")
+
+    _print_table(rows)
+    for row in rows:
+        if row.note:
+            print(f"{row.label.strip()}: {row.note}")
+    print(_mix(dicts))
+
+    if args.profile:
+        _profile(objs[: args.profile_n])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The scalar API: ChildMeasurement in, GrowthZ out, through the vectorised engines."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from posyandu.core.errors import InputError
+from posyandu.core.growth import (
+    ChildMeasurement,
+    GrowthZ,
+    child_zscores_2006,
+    child_zscores_2007,
+)
+from tests.core.growth import by_hand
+
+
+def test_child_zscores_2006_gives_every_indicator_with_flags() -> None:
+    m = ChildMeasurement(sex=1, age_days=400, weight_kg=9.5, lenhei_cm=76.0, measure="l",
+                         headc_cm=46.0, armc_cm=14.5, triskin_mm=8.0, subskin_mm=6.5)  # fmt: skip
+    g = child_zscores_2006(m)
+    assert g.reference == "who2006"
+    assert g.age_group == "0-59m"
+    lam, mu, sigma = by_hand.lms("weianthro.txt", 1, 400)
+    assert g.wfa == round(by_hand.z(9.5, lam, mu, sigma), 2)
+    for field in ("wfa", "hfa", "wfh", "bfa", "hcfa", "acfa", "tsfa", "ssfa"):
+        assert isinstance(getattr(g, field), float), field
+        assert getattr(g, field + "_flag") is False, field
+
+
+def test_child_zscores_2006_missing_measurements_give_none() -> None:
+    g = child_zscores_2006(ChildMeasurement(sex=2, age_days=100, weight_kg=5.5))
+    assert g.wfa is not None
+    assert g.wfa_flag is False
+    assert (g.hfa, g.wfh, g.bfa, g.hcfa, g.hfa_flag) == (None, None, None, None, None)
+
+
+def test_child_zscores_2006_from_60_months_gives_nothing() -> None:
+    g = child_zscores_2006(ChildMeasurement(sex=2, age_days=1827, weight_kg=16.0, lenhei_cm=105.0))
+    assert g == GrowthZ(reference="who2006")
+
+
+def test_child_zscores_2007_uses_fractional_months() -> None:
+    m = ChildMeasurement(sex=2, age_days=3000, weight_kg=25.0, lenhei_cm=125.0)
+    g = child_zscores_2007(m)
+    assert g.reference == "who2007"
+    assert g.age_group == "5-18y"
+    months = 3000 / 30.4375
+    low, high = (by_hand.lms("hfawho2007.txt", 2, k) for k in (98, 99))
+    lam, mu, sigma = by_hand.between(low, high, months - 98)
+    assert g.hfa == round(by_hand.z(125.0, lam, mu, sigma), 2)
+    assert g.wfa is not None
+    assert g.bfa is not None
+    assert (g.wfh, g.hcfa, g.acfa, g.tsfa, g.ssfa) == (None, None, None, None, None)
+
+
+def test_child_zscores_2007_weight_for_age_stops_after_120_months() -> None:
+    g = child_zscores_2007(ChildMeasurement(sex=1, age_days=3700, weight_kg=35.0, lenhei_cm=145.0))
+    assert g.wfa is None
+    assert g.hfa is not None
+
+
+def test_child_zscores_2006_flag_is_true_for_implausible_z() -> None:
+    g = child_zscores_2006(ChildMeasurement(sex=1, age_days=400, weight_kg=2.0))
+    assert g.wfa is not None
+    assert g.wfa_flag is True
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"sex": 3}, "sex"), ({"age_days": -1}, "age_days"), ({"age_days": 1.5}, "age_days"),
+     ({"age_days": True}, "age_days"), ({"measure": "x"}, "measure")],
+)  # fmt: skip
+def test_child_measurement_rejects_unreadable_values(
+    changes: dict[str, object], field: str
+) -> None:
+    base = {"sex": 1, "age_days": 10}
+    with pytest.raises(InputError) as caught:
+        ChildMeasurement(**(base | changes))  # type: ignore[arg-type]
+    assert caught.value.field == field
+
+
+def test_growth_z_is_frozen() -> None:
+    g = GrowthZ(reference="who2006", wfa=0.5)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        g.wfa = 1.0  # type: ignore[misc]
