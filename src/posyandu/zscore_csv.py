@@ -26,16 +26,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sys
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from posyandu.core.dates import DAYS_PER_MONTH
 from posyandu.core.growth import who2006_zscores, who2007_zscores
 from posyandu.core.growth.classify import classify_z_codes
 from posyandu.core.growth.tables import FloatArray, IntArray
-from posyandu.core.growth.who2006 import DAYS_PER_MONTH, MEASURE_HEIGHT, MEASURE_LENGTH
+from posyandu.core.growth.who2006 import MEASURE_HEIGHT, MEASURE_LENGTH
 
 Z_COLUMNS = (
     "zlen", "flen", "zwei", "fwei", "zwfl", "fwfl", "zbmi", "fbmi", "zhc", "fhc",
@@ -58,91 +60,114 @@ _NUMBERS = {
     "age_days": 0.0, "age_months": 0.0, "weight": None, "lenhei": None,
     "headc": None, "armc": None, "triskin": None, "subskin": None,
 }  # fmt: skip
-_MEASUREMENTS = ("weight", "lenhei", "headc", "armc", "triskin", "subskin")
 _SEX = {"1": 1, "m": 1, "l": 1, "2": 2, "f": 2, "p": 2}
 _MEASURE = {"l": MEASURE_LENGTH, "h": MEASURE_HEIGHT}
-_OEDEMA = {"y": True, "1": True, "n": False, "2": False}
+_OEDEMA = {"y": 1, "1": 1, "n": 0, "2": 0}
+
+
+# Below this, z * 100 is exact enough in a double for a Decimal(15, 2) cast to keep the digits.
+_DECIMAL_LIMIT = 1e13
 
 
 class CsvInputError(Exception):
     """The input as a whole cannot be scored (unreadable, or a required column is missing)."""
 
 
-_NUM = "\x00number"  # suffix of the parsed-number scratch columns: no CSV header has it
+@dataclass
+class _Parsed:
+    """Parsed columns as NumPy arrays, and complaints as (row, field order, message) frames."""
+
+    n: int
+    values: dict[str, npt.NDArray[Any]] = field(default_factory=dict)
+    complaints: list[pl.DataFrame] = field(default_factory=list)
+
+    def complain(self, raw: pl.Series, rows: pl.Series, problem: str, order: int) -> None:
+        """Record "<column>: '<cell>' <problem>" for each row in `rows`."""
+        if rows.len():
+            text = raw.gather(rows).str.strip_chars()
+            self.add(rows, f"{raw.name}: '" + text + f"' {problem}", order)
+
+    def add(self, rows: pl.Series, messages: pl.Series | str, order: int) -> None:
+        """Record one message per row; `order` sorts a row's messages (input column order)."""
+        if rows.len():
+            complaints = pl.DataFrame({"row": rows.cast(pl.UInt32), "message": messages})
+            self.complaints.append(complaints.with_columns(order=pl.lit(order, pl.Int32)))
+
+    def errors(self) -> pl.Series:
+        """Return the error column: each row's complaints joined by "; ", null if none."""
+        column = pl.repeat(None, self.n, dtype=pl.String, eager=True).alias("error")
+        if not self.complaints:
+            return column
+        joined = (
+            pl.concat(self.complaints)
+            .sort("row", "order")
+            .group_by("row", maintain_order=True)
+            .agg(pl.col("message").str.join("; "))
+        )
+        return column.scatter(joined["row"], joined["message"])
 
 
-def _quoted(name: str, problem: str) -> pl.Expr:
-    return pl.concat_str([pl.lit(f"{name}: '"), pl.col(name), pl.lit(f"' {problem}")])
+def _retry(raw: pl.Series, first: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Return the cells a fast parse refused (row indices) and their stripped text."""
+    refused = (first.is_null() & raw.is_not_null()).arg_true()
+    return refused, raw.gather(refused).str.strip_chars()
 
 
-def _number(name: str) -> tuple[pl.Expr, pl.Expr]:
-    """Return (value, error) expressions; ages may be 0, measurements must be above 0."""
-    parsed = pl.col(name + _NUM)
-    is_number = parsed.is_not_null() & parsed.is_finite()
-    lowest = _NUMBERS[name]
-    in_range = parsed >= lowest if lowest is not None else parsed > 0.0
+def _number(parsed: _Parsed, raw: pl.Series, order: int) -> None:
+    """Parse a number column; ages may be 0, measurements must be above 0."""
+    # Fast path: a plain cast. Only the cells it refuses (spaces, decimal comma, junk) are
+    # stripped and retried, so clean files never pay for string cleaning.
+    value = raw.cast(pl.Float64, strict=False)
+    refused, text = _retry(raw, value)
+    retried = text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    value = value.scatter(refused, retried)
+    junk = refused.filter(retried.is_null() & (text != ""))
+    nonfinite = (value.is_nan() | value.is_infinite()).fill_null(False)
+    parsed.complain(raw, pl.concat([junk, nonfinite.arg_true()]).sort(), "is not a number", order)
+    numbers = value.fill_nan(None).fill_null(np.nan).to_numpy()
+    lowest = _NUMBERS[raw.name]
+    with np.errstate(invalid="ignore"):
+        wrong = numbers < lowest if lowest is not None else numbers <= 0.0
+    wrong &= np.isfinite(numbers)
     problem = "must not be negative" if lowest is not None else "must be greater than 0"
-    value = pl.when(is_number & in_range).then(parsed).alias(name)
-    error = (
-        pl.when(pl.col(name).is_not_null() & ~is_number)
-        .then(_quoted(name, "is not a number"))
-        .when(is_number & ~in_range)
-        .then(_quoted(name, problem))
-    )
-    return value, error
+    parsed.complain(raw, pl.Series(np.flatnonzero(wrong), dtype=pl.UInt32), problem, order)
+    parsed.values[raw.name] = np.where(np.isfinite(numbers) & ~wrong, numbers, np.nan)
 
 
 def _code(
-    name: str, codes: dict[str, int] | dict[str, bool], problem: str
-) -> tuple[pl.Expr, pl.Expr]:
-    """Return (code, error) for a coded column (any case); blank gives null and no error."""
-    code = pl.col(name).str.to_lowercase().replace_strict(codes, default=None)
-    error = pl.when(pl.col(name).is_not_null() & code.is_null()).then(_quoted(name, problem))
-    return code.alias(name), error
+    parsed: _Parsed, raw: pl.Series, codes: dict[str, int], problem: str, order: int
+) -> pl.Series:
+    """Parse a coded column (any case, spaces ignored) into int8, 0 where blank or unknown.
+
+    Returns the rows whose cell is blank (null or spaces only).
+    """
+    exact = codes | {key.upper(): code for key, code in codes.items()}
+    code = raw.replace_strict(exact, default=None, return_dtype=pl.Int8)
+    refused, text = _retry(raw, code)
+    retried = text.str.to_lowercase().replace_strict(codes, default=None, return_dtype=pl.Int8)
+    code = code.scatter(refused, retried)
+    parsed.complain(raw, refused.filter(retried.is_null() & (text != "")), problem, order)
+    parsed.values[raw.name] = code.fill_null(0).to_numpy()
+    return pl.concat([raw.is_null().arg_true(), refused.filter(text == "")])
 
 
-def _parse(frame: pl.DataFrame) -> pl.DataFrame:
-    """Parse every known column at once; add `error` joining each field's complaint."""
-    stripped = []
-    for name in ("sex", *_NUMBERS, "measure", "oedema"):
+def _parse(frame: pl.DataFrame) -> _Parsed:
+    """Parse every known column; a cell that does not parse is missing and complained about."""
+    parsed = _Parsed(frame.height)
+
+    def column(name: str) -> pl.Series:
         if name in frame.columns:
-            text = pl.col(name).str.strip_chars()
-            stripped.append(pl.when(text != "").then(text).alias(name))
-        else:
-            stripped.append(pl.lit(None, pl.String).alias(name))
-    # Staged so that each column is stripped and parsed once, not once per use.
-    numbers = [
-        pl.col(name)
-        .str.replace(",", ".", literal=True)
-        .cast(pl.Float64, strict=False)
-        .alias(name + _NUM)
-        for name in _NUMBERS
-    ]
-    sex, sex_error = _code("sex", _SEX, "is not 1/2, m/f or l/p")
-    values, errors = (
-        [sex],
-        [pl.when(pl.col("sex").is_null()).then(pl.lit("sex: missing")).otherwise(sex_error)],
-    )
-    for name in _NUMBERS:
-        value, error = _number(name)
-        values.append(value)
-        errors.append(error)
-    for name, codes, problem in (
-        ("measure", _MEASURE, "is not l or h"),
-        ("oedema", _OEDEMA, "is not y or n"),
-    ):
-        value, error = _code(name, codes, problem)
-        values.append(value)
-        errors.append(error)
-    error_text = pl.concat_str(errors, separator="; ", ignore_nulls=True)
-    # Eager stages on purpose: fused into one lazy plan, the stripping and parsing were
-    # re-evaluated for every expression that reads them (ten times slower).
-    clean = frame.select(stripped).with_columns(numbers)
-    return clean.select(*values, pl.when(error_text != "").then(error_text).alias("error"))
+            return frame[name]
+        return pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias(name)
 
-
-def _floats(parsed: pl.DataFrame, name: str) -> FloatArray:
-    return parsed[name].cast(pl.Float64).to_numpy()
+    sex = column("sex")
+    blank_sex = _code(parsed, sex, _SEX, "is not 1/2, m/f or l/p", 0)
+    parsed.add(blank_sex, "sex: missing", 0)
+    for order, name in enumerate(_NUMBERS, start=1):
+        _number(parsed, column(name), order)
+    _code(parsed, column("measure"), _MEASURE, "is not l or h", len(_NUMBERS) + 1)
+    _code(parsed, column("oedema"), _OEDEMA, "is not y or n", len(_NUMBERS) + 2)
+    return parsed
 
 
 def _on_rows(rows: IntArray, n: int, scores: dict[str, FloatArray]) -> dict[str, FloatArray]:
@@ -158,24 +183,20 @@ def _on_rows(rows: IntArray, n: int, scores: dict[str, FloatArray]) -> dict[str,
 
 
 @np.errstate(all="ignore")  # absurd ages overflow to inf; those rows are not 2006 rows anyway
-def _score(parsed: pl.DataFrame) -> dict[str, FloatArray]:
+def _score(parsed: _Parsed) -> dict[str, FloatArray]:
     """Run each WHO engine on the rows it owns only."""
-    n = parsed.height
-    days, months = _floats(parsed, "age_days"), _floats(parsed, "age_months")
+    n, v = parsed.n, parsed.values
+    days, months = v["age_days"], v["age_months"]
     only_months = np.isnan(days) & ~np.isnan(months)
     is_2007 = only_months & (months >= 60.0)
     rows_2006, rows_2007 = np.flatnonzero(~is_2007), np.flatnonzero(is_2007)
-    columns = {
-        "sex": parsed["sex"].fill_null(0).cast(pl.Int8).to_numpy(),
+    columns = v | {
         "age_2006": np.where(only_months, months * DAYS_PER_MONTH, days),
-        "months": months,
-        "measure": parsed["measure"].fill_null(0).cast(pl.Int8).to_numpy(),
-        "oedema": parsed["oedema"].fill_null(False).cast(pl.Boolean).to_numpy(),
-        **{name: _floats(parsed, name) for name in _MEASUREMENTS},
+        "oedema": v["oedema"] == 1,
     }
 
     def take(rows: IntArray) -> dict[str, npt.NDArray[Any]]:
-        return columns if len(rows) == n else {k: v[rows] for k, v in columns.items()}
+        return columns if len(rows) == n else {k: c[rows] for k, c in columns.items()}
 
     c = take(rows_2006)
     scores = who2006_zscores(
@@ -184,7 +205,7 @@ def _score(parsed: pl.DataFrame) -> dict[str, FloatArray]:
     )  # fmt: skip
     out = _on_rows(rows_2006, n, scores)
     c = take(rows_2007)
-    scores = who2007_zscores(c["sex"], c["months"], c["weight"], c["lenhei"], c["oedema"])
+    scores = who2007_zscores(c["sex"], c["age_months"], c["weight"], c["lenhei"], c["oedema"])
     return out | _on_rows(rows_2007, n, scores)
 
 
@@ -200,18 +221,29 @@ def _classes(scores: dict[str, FloatArray], on: dt.date) -> list[pl.Series]:
     return out
 
 
+def _z_column(name: str, values: FloatArray) -> pl.Series:
+    """Return a z column that the CSV writer prints with exactly 2 decimals, blank for NaN."""
+    present = values[~np.isnan(values)]
+    if present.size == 0 or np.abs(present).max() < _DECIMAL_LIMIT:
+        # The values are already rounded; as decimals they print as "1.70", and writing them
+        # is 2.5 times faster than asking the writer to format floats to 2 decimals.
+        return pl.Series(name, values, nan_to_null=True).cast(pl.Decimal(15, 2))
+    # Only absurd inputs give z this large: format those columns one value at a time.
+    return pl.Series(name, [None if np.isnan(v) else f"{v:.2f}" for v in values], pl.String)
+
+
 def score_frame(frame: pl.DataFrame, on: dt.date) -> pl.DataFrame:
     """Return the frame (all text columns) with z-scores, flags, classes and errors appended."""
     parsed = _parse(frame)
     scores = _score(parsed)
     results = [
-        pl.Series(name, scores[name], nan_to_null=True).cast(
-            pl.Float64 if name.startswith("z") else pl.Int8
-        )
+        _z_column(name, scores[name])
+        if name.startswith("z")
+        else pl.Series(name, scores[name], nan_to_null=True).cast(pl.Int8)
         for name in Z_COLUMNS
     ]
     kept = frame.drop([c for c in frame.columns if c in OUTPUT_COLUMNS])
-    return kept.hstack([*results, *_classes(scores, on), parsed["error"]])
+    return kept.hstack([*results, *_classes(scores, on), parsed.errors()])
 
 
 def _read(input_path: str) -> pl.DataFrame:
@@ -241,7 +273,7 @@ def _read(input_path: str) -> pl.DataFrame:
 
 def _write(frame: pl.DataFrame, output_path: str) -> None:
     target: str | BinaryIO = sys.stdout.buffer if output_path == "-" else output_path
-    frame.write_csv(target, float_precision=2, float_scientific=False)
+    frame.write_csv(target)
     if output_path == "-":
         sys.stdout.buffer.flush()
 

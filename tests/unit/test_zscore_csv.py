@@ -49,6 +49,12 @@ def test_zscore_csv_z_has_two_decimals_and_no_negative_zero(tmp_path: Path) -> N
     assert rows[1]["zwei"] == "0.00"
 
 
+def test_zscore_csv_absurd_values_still_print_two_decimals(tmp_path: Path) -> None:
+    _, rows, _ = run(tmp_path, "sex,age_days,weight\n1,400,1e20\n")
+    assert rows[0]["zwei"] == "71261348022773784576.00"
+    assert rows[0]["fwei"] == "1"
+
+
 def test_zscore_csv_error_column_names_field_and_value(tmp_path: Path) -> None:
     text = f"{HEADER}\nd,x,abc,,-3,0,z,maybe,,,,\n"
     _, rows, _ = run(tmp_path, text)

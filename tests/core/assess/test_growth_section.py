@@ -24,6 +24,8 @@ import pytest
 from posyandu.core.assess.assess import rules_for
 from posyandu.core.assess.growth import growth_section
 from posyandu.core.assess.model import MeasurementRecord, Person
+from posyandu.core.growth import ChildMeasurement, child_zscores_2007
+from posyandu.core.rulebook import rule_in_force
 
 D = dt.date
 RULES = rules_for(D(2026, 1, 15))
@@ -190,3 +192,20 @@ def test_growth_oedema_read_from_the_latest_record_that_records_it():
     unknown = rec(ONE_YEAR, weight_kg=8.9)  # oedema not recorded: does not count
     assert section(GIRL, ONE_YEAR, older, newer, unknown).findings == ()
     assert [f.code for f in section(GIRL, ONE_YEAR, older, unknown).findings] == ["child.oedema"]
+
+
+def test_growth_section_fifth_birthday_at_1826_days_uses_who2007_first_day():
+    """Born 2020-03-01, on 2025-03-01 she is 60 completed months but only 1,826 days old."""
+    person = Person(sex="F", birth_date=dt.date(2020, 3, 1))
+    on = dt.date(2025, 3, 1)
+    assert (on - person.birth_date).days == 1826
+    record = MeasurementRecord(date=on, weight_kg=17.0, height_cm=106.0, measure="h")
+    section = growth_section(
+        person, [record], on, classes_version="2020.1", stages=rule_in_force("stages", on)
+    )
+    first_day = child_zscores_2007(
+        ChildMeasurement(sex=2, age_days=1827, weight_kg=17.0, lenhei_cm=106.0, measure="h")
+    )
+    assert section.indicators["hfa"].value == first_day.hfa
+    assert section.indicators["bfa"].value == first_day.bfa
+    assert section.indicators["bfa"].class_code == "normal"  # a 5-18-year class

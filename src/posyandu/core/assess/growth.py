@@ -20,7 +20,9 @@ The classes are the `growth_classes` rule family, applied by `posyandu.core.grow
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -32,7 +34,7 @@ from posyandu.core.assess.model import (
     latest_record,
 )
 from posyandu.core.assess.stages import is_child
-from posyandu.core.dates import Age
+from posyandu.core.dates import DAYS_PER_MONTH, Age
 from posyandu.core.growth import (
     ChildMeasurement,
     GrowthZ,
@@ -46,6 +48,10 @@ from posyandu.core.rulebook import RuleVersion
 
 # WHO 2006 standards below this age in completed months, the 2007 reference from it.
 _WHO2007_FROM_MONTHS = 60
+# On a fifth birthday 1,826 days after birth (60 completed months, but 59.99 WHO months) the
+# 2007 reference has no row yet; its first whole day, 1,827 days (60.02 months), stands in
+# for that one day so the child is not left without a status (docs/adr/0005).
+_WHO2007_FIRST_DAY = math.ceil(_WHO2007_FROM_MONTHS * DAYS_PER_MONTH)
 
 # Each z-score indicator and the inputs a record must hold for it.
 _INDICATORS: Mapping[str, Callable[[MeasurementRecord], bool]] = {
@@ -118,6 +124,8 @@ def _zscores(person: Person, record: MeasurementRecord) -> GrowthZ:
     )
     if age.months < _WHO2007_FROM_MONTHS:
         return child_zscores_2006(child)
+    if age.days < _WHO2007_FIRST_DAY:
+        child = dataclasses.replace(child, age_days=_WHO2007_FIRST_DAY)
     return child_zscores_2007(child)
 
 

@@ -18,11 +18,19 @@ from typing import Literal
 
 import numpy as np
 
+from posyandu.core.dates import DAYS_PER_MONTH
 from posyandu.core.errors import InputError
-from posyandu.core.growth.classify import AgeGroup, classify_muac, classify_z, classify_z_array
+from posyandu.core.growth.classify import (
+    AgeGroup,
+    classify_muac,
+    classify_muac_array,
+    classify_z,
+    classify_z_array,
+    classify_z_codes,
+    growth_class_rules,
+)
 from posyandu.core.growth.tables import FloatArray
 from posyandu.core.growth.who2006 import (
-    DAYS_PER_MONTH,
     MEASURE_HEIGHT,
     MEASURE_LENGTH,
     MEASURE_UNKNOWN,
@@ -42,8 +50,11 @@ __all__ = [
     "child_zscores_2006",
     "child_zscores_2007",
     "classify_muac",
+    "classify_muac_array",
     "classify_z",
     "classify_z_array",
+    "classify_z_codes",
+    "growth_class_rules",
     "measure_codes",
     "who2006_zscores",
     "who2007_zscores",

@@ -27,15 +27,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from posyandu.core.dates import DAYS_PER_MONTH
 from posyandu.core.growth.tables import FloatArray, IntArray, stacked, table
 from posyandu.core.growth.zscore import (
     BoolArray,
     Int8Array,
     bool_column,
-    flag,
     float_column,
     positive,
-    r_round2,
+    rounded_and_flagged,
     sex_codes,
     z_from_rows,
     z_interpolated,
@@ -44,12 +44,17 @@ from posyandu.core.growth.zscore import (
 MEASURE_UNKNOWN = 0
 MEASURE_LENGTH = 1
 MEASURE_HEIGHT = 2
-DAYS_PER_MONTH = 30.4375  # 365.25 / 12, WHO's month
 
 _FIRST_HEIGHT_DAY = 731  # from 24 months standing height is expected
 _LENHEI_ADJUST_CM = 0.7  # standing height is 0.7 cm shorter than lying length
 _UNKNOWN_AGE_HEIGHT_FROM_CM = 87.0  # no age, no measure: length below 87 cm, height from it
 _NO_TABLE_DAY = 10**9  # an age too large for any table (and >= 731)
+
+# Plausible z ranges: outside them WHO flags the z (1) as a likely measurement error.
+_FLAG_LIMITS = {
+    "len": (-6.0, 6.0), "wei": (-6.0, 5.0), "wfl": (-5.0, 5.0), "bmi": (-5.0, 5.0),
+    "hc": (-5.0, 5.0), "ac": (-5.0, 5.0), "ts": (-5.0, 5.0), "ss": (-5.0, 5.0),
+}  # fmt: skip
 
 OUTPUT_KEYS_2006 = (
     "zlen", "flen", "zwei", "fwei", "zwfl", "fwfl", "zbmi", "fbmi",
@@ -69,10 +74,9 @@ class _Age:
 
 def measure_codes(values: Iterable[str | None]) -> Int8Array:
     """Return measure codes for "l"/"h" text (any case, spaces ignored); others are unknown."""
-    lookup = {"l": MEASURE_LENGTH, "h": MEASURE_HEIGHT}
-    return np.array(
-        [lookup.get((v or "").strip().lower(), MEASURE_UNKNOWN) for v in values], dtype=np.int8
-    )
+    text = np.char.lower(np.char.strip(np.asarray(list(values), dtype=str)))
+    codes = np.select([text == "l", text == "h"], [MEASURE_LENGTH, MEASURE_HEIGHT], MEASURE_UNKNOWN)
+    return codes.astype(np.int8)
 
 
 def _age(female: IntArray, sex_known: BoolArray, age_days: FloatArray) -> _Age:
@@ -160,6 +164,31 @@ def _by_age(
     return z_from_rows(tab, y, rows[layout], restricted)
 
 
+def _indicators(
+    age: _Age,
+    weight: FloatArray,
+    clenhei: FloatArray,
+    codes: Int8Array,
+    others: dict[str, FloatArray],
+) -> dict[str, FloatArray]:
+    """Return the unrounded z of every indicator; `others` holds hcfa, acfa, tsfa, ssfa."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        metres = clenhei / 100.0
+        bmi = weight / (metres * metres)
+    rows: dict[tuple[int, int], IntArray] = {}
+    # Length and head circumference are not restricted beyond ±3 SD: WHO uses the plain LMS z.
+    return {
+        "len": _by_age("lhfa", clenhei, age, False, rows),
+        "wei": _by_age("wfa", weight, age, True, rows),
+        "wfl": _weight_for_lenhei(weight, clenhei, codes, age),
+        "bmi": _by_age("bfa", bmi, age, True, rows),
+        "hc": _by_age("hcfa", others["hcfa"], age, False, rows),
+        "ac": _by_age("acfa", others["acfa"], age, True, rows),
+        "ts": _by_age("tsfa", others["tsfa"], age, True, rows),
+        "ss": _by_age("ssfa", others["ssfa"], age, True, rows),
+    }
+
+
 # Overflow, 0/0 and the like only make NaN or inf, which the engine treats as "no z".
 @np.errstate(all="ignore")
 def who2006_zscores(
@@ -179,32 +208,14 @@ def who2006_zscores(
     n = len(female)
     age = _age(female, sex_known, float_column(age_days, n))
     codes = np.zeros(n, dtype=np.int8) if measure is None else np.asarray(measure).astype(np.int8)
-    has_oedema = bool_column(oedema, n)
-    weight = positive(float_column(weight_kg, n))
-    weight_ok = np.where(has_oedema, np.nan, weight)  # WHO: no weight-based z with oedema
+    # WHO gives no weight-based z with oedema (it counts the child as below -3 SD instead).
+    weight = np.where(bool_column(oedema, n), np.nan, positive(float_column(weight_kg, n)))
     clenhei = _clean_lenhei(positive(float_column(lenhei_cm, n)), codes, age)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        metres = clenhei / 100.0
-        bmi = weight_ok / (metres * metres)
-    rows: dict[tuple[int, int], IntArray] = {}
-    raw = {
-        "len": (_by_age("lhfa", clenhei, age, False, rows), 6.0, 6.0),
-        "wei": (_by_age("wfa", weight_ok, age, True, rows), 6.0, 5.0),
-        "wfl": (_weight_for_lenhei(weight_ok, clenhei, codes, age), 5.0, 5.0),
-        "bmi": (_by_age("bfa", bmi, age, True, rows), 5.0, 5.0),
-    }
-    # Head circumference, like length, is not restricted beyond ±3 SD (normal distribution).
-    for suffix, name, values, restricted in (
-        ("hc", "hcfa", headc_cm, False),
-        ("ac", "acfa", armc_cm, True),
-        ("ts", "tsfa", triskin_mm, True),
-        ("ss", "ssfa", subskin_mm, True),
-    ):
-        y = positive(float_column(values, n))
-        raw[suffix] = (_by_age(name, y, age, restricted, rows), 5.0, 5.0)
-    out: dict[str, FloatArray] = {}
-    for suffix, (z_raw, below, above) in raw.items():
-        z = r_round2(z_raw)
-        out["z" + suffix] = z
-        out["f" + suffix] = flag(z, -below, above)
-    return out
+    others = {
+        "hcfa": headc_cm, "acfa": armc_cm, "tsfa": triskin_mm, "ssfa": subskin_mm,
+    }  # fmt: skip
+    raw = _indicators(
+        age, weight, clenhei, codes,
+        {name: positive(float_column(values, n)) for name, values in others.items()},
+    )  # fmt: skip
+    return rounded_and_flagged(raw, _FLAG_LIMITS)

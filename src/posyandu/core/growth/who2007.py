@@ -24,10 +24,9 @@ from posyandu.core.growth.tables import FloatArray, IntArray, table
 from posyandu.core.growth.zscore import (
     BoolArray,
     bool_column,
-    flag,
     float_column,
     positive,
-    r_round2,
+    rounded_and_flagged,
     sex_codes,
     z_interpolated,
 )
@@ -35,6 +34,9 @@ from posyandu.core.growth.zscore import (
 FIRST_MONTH = 60
 LAST_MONTH = 228
 LAST_MONTH_WFA = 120
+
+# Plausible z ranges: outside them WHO flags the z (1) as a likely measurement error.
+_FLAG_LIMITS = {"hfa": (-6.0, 6.0), "wfa": (-6.0, 5.0), "bfa": (-5.0, 5.0)}
 
 OUTPUT_KEYS_2007 = ("zhfa", "fhfa", "zwfa", "fwfa", "zbfa", "fbfa")
 
@@ -80,13 +82,8 @@ def who2007_zscores(
         metres = height / 100.0
         bmi = weight / (metres * metres)
     raw = {
-        "hfa": (_by_month("hfa2007", height, female, months, in_range, False), 6.0, 6.0),
-        "wfa": (_by_month("wfa2007", weight, female, months, in_range_wfa, True), 6.0, 5.0),
-        "bfa": (_by_month("bfa2007", bmi, female, months, in_range, True), 5.0, 5.0),
+        "hfa": _by_month("hfa2007", height, female, months, in_range, False),
+        "wfa": _by_month("wfa2007", weight, female, months, in_range_wfa, True),
+        "bfa": _by_month("bfa2007", bmi, female, months, in_range, True),
     }
-    out: dict[str, FloatArray] = {}
-    for suffix, (z_raw, below, above) in raw.items():
-        z = r_round2(z_raw)
-        out["z" + suffix] = z
-        out["f" + suffix] = flag(z, -below, above)
-    return out
+    return rounded_and_flagged(raw, _FLAG_LIMITS)

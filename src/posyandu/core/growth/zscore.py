@@ -19,13 +19,10 @@ _R_ROUND_LIMIT = 2.0**43
 
 
 def sex_codes(sex: npt.ArrayLike) -> tuple[IntArray, BoolArray]:
-    """Return (female: 1 for sex 2 else 0, known: sex is 1 or 2) from a sex column."""
+    """Return (female: 1 for sex 2 else 0, known: sex is 1 or 2) from a numeric sex column."""
     arr = np.asarray(sex)
-    if arr.dtype.kind == "f":
-        arr = np.where(np.isfinite(arr), arr, 0.0)
-    codes = arr.astype(np.int64)
-    female = (codes == 2).astype(np.int64)
-    return female, (codes == 1) | (codes == 2)
+    is_female = arr == 2
+    return is_female.astype(np.int64), (arr == 1) | is_female
 
 
 def float_column(values: npt.ArrayLike | None, n: int) -> FloatArray:
@@ -140,6 +137,21 @@ def flag(z: FloatArray, low: float, high: float) -> FloatArray:
     with np.errstate(invalid="ignore"):
         out = ((z < low) | (z > high)).astype(np.float64)
     out[np.isnan(z)] = np.nan
+    return out
+
+
+def rounded_and_flagged(
+    raw: dict[str, FloatArray], limits: dict[str, tuple[float, float]]
+) -> dict[str, FloatArray]:
+    """Return z<name> (rounded as R does) and f<name> (outside the plausible limits) columns.
+
+    As in WHO's code, the flag is decided on the rounded z.
+    """
+    out: dict[str, FloatArray] = {}
+    for name, z_raw in raw.items():
+        z = r_round2(z_raw)
+        out["z" + name] = z
+        out["f" + name] = flag(z, *limits[name])
     return out
 
 
