@@ -55,7 +55,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "posyandu.regions",
     "posyandu.accounts",
+    "posyandu.audit",
+    "posyandu.registry",
+    "posyandu.visits",
+    "posyandu.referrals",
+    "posyandu.outreach",
+    "posyandu.kaders",
     "posyandu.web",
 ]
 

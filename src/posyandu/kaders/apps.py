@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KadersConfig(AppConfig):
+    name = "posyandu.kaders"
+    label = "kaders"
