@@ -1,0 +1,6 @@
+"""URLs of the outreach pages."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "outreach"
+urlpatterns: list = []

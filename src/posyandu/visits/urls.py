@@ -1,0 +1,6 @@
+"""URLs of the visits pages."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "visits"
+urlpatterns: list = []
