@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 # Each module has a main() that prints its own figures; add new benchmarks here.
-BENCHES = ("tests.bench.growth",)
+BENCHES = ("tests.bench.growth", "tests.bench.assess_bench")
 
 
 def run_all() -> None:
