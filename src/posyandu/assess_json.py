@@ -15,15 +15,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from posyandu.core.assess import assess, assessment_to_dict, parse_input, rules_for
+from posyandu.core.assess import (
+    AssessmentInput,
+    assess,
+    assess_many,
+    assessment_to_dict,
+    parse_input,
+    rules_for,
+)
 from posyandu.core.errors import CoreError
 
 STDIO = "-"
 EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
+# A batch is assessed this many lines at a time: one WHO engine call per chunk, bounded memory.
+CHUNK_LINES = 5_000
 
 
 class _RecordError(Exception):
@@ -82,16 +91,49 @@ def _assess_single(text: str, rules_version: str | None) -> tuple[list[str], boo
 def _assess_batch(text: str, rules_version: str | None) -> tuple[list[str], bool]:
     lines: list[str] = []
     failures = 0
-    for number, line in _records(text):
-        try:
-            result = _assess_text(line, rules_version)
-        except _RecordError as exc:
-            failures += 1
-            result = {"id": exc.record_id, "error": f"line {number}: {exc}"}
-        lines.append(json.dumps(result, ensure_ascii=False))
+    records = list(_records(text))
+    for start in range(0, len(records), CHUNK_LINES):
+        results, failed = _assess_chunk(records[start : start + CHUNK_LINES], rules_version)
+        failures += failed
+        lines += [json.dumps(result, ensure_ascii=False) for result in results]
     if failures:
         _warn(f"{failures} of {len(lines)} records could not be assessed")
     return lines, failures > 0
+
+
+def _assess_chunk(
+    chunk: Sequence[tuple[int, str]], rules_version: str | None
+) -> tuple[list[dict[str, Any]], int]:
+    """Return the output object of each (line number, line), in order, and how many failed.
+
+    Every line is parsed on its own; the records that parse are assessed together with
+    `assess_many`, and a line that fails at either step gets its error object.
+    """
+    outputs: list[dict[str, Any]] = []
+    pending: list[tuple[int, int, object]] = []  # (output index, line number, id)
+    records: list[AssessmentInput] = []
+    for number, line in chunk:
+        try:
+            record_id, record = _parse_text(line)
+        except _RecordError as exc:
+            outputs.append(_error(exc.record_id, number, str(exc)))
+            continue
+        pending.append((len(outputs), number, record_id))
+        records.append(record)
+        outputs.append({})  # the assessment's place, filled in below
+    failed = len(outputs) - len(records)
+    results = assess_many(records, rules_version=rules_version)
+    for (index, number, record_id), result in zip(pending, results, strict=True):
+        if isinstance(result, CoreError):
+            outputs[index] = _error(record_id, number, str(result))
+            failed += 1
+        else:
+            outputs[index] = assessment_to_dict(result)
+    return outputs, failed
+
+
+def _error(record_id: object, number: int, message: str) -> dict[str, Any]:
+    return {"id": record_id, "error": f"line {number}: {message}"}
 
 
 def _records(text: str) -> Iterator[tuple[int, str]]:
@@ -103,13 +145,22 @@ def _records(text: str) -> Iterator[tuple[int, str]]:
 
 def _assess_text(text: str, rules_version: str | None) -> dict[str, Any]:
     """Return the assessment JSON of one JSON object; raise _RecordError on bad input."""
+    record_id, record = _parse_text(text)
+    try:
+        return assessment_to_dict(assess(record, rules_version=rules_version))
+    except CoreError as exc:
+        raise _RecordError(record_id, str(exc)) from exc
+
+
+def _parse_text(text: str) -> tuple[object, AssessmentInput]:
+    """Return the id and the parsed input of one JSON object; raise _RecordError if bad."""
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _RecordError(None, f"not valid JSON: {exc.msg} at column {exc.colno}") from exc
     record_id = obj.get("id") if isinstance(obj, dict) else None
     try:
-        return assessment_to_dict(assess(parse_input(obj), rules_version=rules_version))
+        return record_id, parse_input(obj)
     except CoreError as exc:
         raise _RecordError(record_id, str(exc)) from exc
 

@@ -1,5 +1,6 @@
 """Calendar ages and month arithmetic (ASSESS.md, "Stages")."""
 
+import calendar
 import datetime as dt
 
 import pytest
@@ -47,3 +48,27 @@ def test_age_years_on_leap_day_birthday():
     born = D(2020, 2, 29)
     assert Age.between(born, D(2021, 2, 27)).years == 0
     assert Age.between(born, D(2021, 2, 28)).years == 1
+
+
+def _reference_add_months(start, months):
+    # The calendar module's month lengths, as the rule reads: clamp to the last day.
+    year, month0 = divmod(start.year * 12 + start.month - 1 + months, 12)
+    return D(year, month0 + 1, min(start.day, calendar.monthrange(year, month0 + 1)[1]))
+
+
+def test_add_months_and_completed_months_agree_with_the_calendar_every_day():
+    # Every day of 2023-2025 (leap 2024, every month end) against ages of 0 to 27 months.
+    days = [D(2023, 1, 1) + dt.timedelta(days=n) for n in range(3 * 366)]
+    for birth in days[::7] + [d for d in days if d.day >= 28]:
+        for months in range(-3, 28):
+            assert add_months(birth, months) == _reference_add_months(birth, months)
+        for on in days[::5] + [d for d in days if d.day >= 27]:
+            expected = (on.year - birth.year) * 12 + on.month - birth.month
+            if _reference_add_months(birth, expected) > on:
+                expected -= 1
+            assert completed_months(birth, on) == expected, (birth, on)
+
+
+def test_age_between_gives_the_same_age_when_asked_again():
+    born, on = D(2024, 2, 29), D(2026, 2, 28)
+    assert Age.between(born, on) == Age.between(born, on) == Age(days=730, months=24, years=2)

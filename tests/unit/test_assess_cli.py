@@ -160,3 +160,38 @@ def test_assess_cli_writes_a_single_result_to_a_file(tmp_path):
     out = tmp_path / "out.json"
     assert main(["assess", str(source), "-o", str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["id"] == "a"
+
+
+def test_assess_cli_batch_in_chunks_keeps_order_and_per_line_errors(tmp_path, monkeypatch, capsys):
+    # Batches are assessed CHUNK_LINES lines at a time; with 2, errors fall in several chunks.
+    monkeypatch.setattr("posyandu.assess_json.CHUNK_LINES", 2)
+    child = record("c", immunizations=[{"vaccine": "smallpox", "date": "2025-03-01"}])
+    lines = [
+        json.dumps(record("a")),
+        json.dumps(record("b", measurements=[{"date": "2026-01-15", "weight_kg": 0}])),
+        "",
+        json.dumps(record("d")),
+        json.dumps(child),  # parses, fails in assess: the vaccine code is unknown
+        '{"id": "e"',
+        json.dumps(record("f")),
+    ]
+    out = tmp_path / "out.jsonl"
+    assert main(["assess", write(tmp_path / "in.jsonl", *lines), "-o", str(out)]) == 1
+    results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in results] == ["a", "b", "d", "c", None, "f"]
+    assert results[1] == {
+        "id": "b",
+        "error": "line 2: measurements[0].weight_kg: must be above 0, got 0",
+    }
+    assert results[3] == {
+        "id": "c",
+        "error": "line 5: immunizations[0].vaccine: unknown vaccine code 'smallpox'",
+    }
+    assert results[4]["error"].startswith("line 6: not valid JSON")
+    assert all("stages" in results[i] for i in (0, 2, 5))
+    assert "3 of 6 records could not be assessed" in capsys.readouterr().err
+    # Each good line is what the one-record path gives for it.
+    single = tmp_path / "a.json"
+    single.write_text(lines[0], encoding="utf-8")
+    assert main(["assess", str(single)]) == 0
+    assert json.loads(capsys.readouterr().out) == results[0]

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "posyandu.referrals",
     "posyandu.outreach",
     "posyandu.kaders",
+    "posyandu.pws",
     "posyandu.web",
 ]
 
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "posyandu.web.navigation.menu",
             ],
         },
     },

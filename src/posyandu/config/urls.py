@@ -19,6 +19,7 @@ urlpatterns = [
     path("rujukan/", include("posyandu.referrals.urls")),
     path("kunjungan-rumah/", include("posyandu.outreach.urls")),
     path("kader/", include("posyandu.kaders.urls")),
+    path("pws/", include("posyandu.pws.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

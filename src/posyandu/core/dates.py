@@ -10,22 +10,32 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 DAYS_PER_MONTH = 30.4375  # WHO: months = days / 30.4375
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _month_length(year: int, month: int) -> int:
+    return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month - 1]
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
     """Return `start` plus whole calendar months, clamped to the target month's last day."""
-    index = start.year * 12 + (start.month - 1) + months
-    year, month0 = divmod(index, 12)
-    last_day = calendar.monthrange(year, month0 + 1)[1]
-    return dt.date(year, month0 + 1, min(start.day, last_day))
+    year, month0 = divmod(start.year * 12 + (start.month - 1) + months, 12)
+    day = start.day
+    if day > 28:  # only the 29th to 31st can be missing from a month
+        day = min(day, _month_length(year, month0 + 1))
+    return dt.date(year, month0 + 1, day)
 
 
 def completed_months(birth: dt.date, on: dt.date) -> int:
     """Return the calendar months completed from `birth` to `on` (negative if `on` is earlier)."""
     months = (on.year - birth.year) * 12 + (on.month - birth.month)
-    if add_months(birth, months) > on:
+    # `birth` + `months` lands in on's month, on birth's day clamped to that month's length:
+    # after `on` exactly when birth's day is later and `on` is not its month's last day.
+    if birth.day > on.day and on.day < _month_length(on.year, on.month):
         months -= 1
     return months
 
@@ -40,6 +50,18 @@ class Age:
 
     @classmethod
     def between(cls, birth: dt.date, on: dt.date) -> Age:
-        """Return the age on `on` of someone born on `birth`."""
-        months = completed_months(birth, on)
-        return cls(days=(on - birth).days, months=months, years=months // 12)
+        """Return the age on `on` of someone born on `birth`.
+
+        An assessment asks for the same ages several times (stages, growth, each threshold),
+        so recent answers are remembered: an Age is immutable, and sharing it is safe.
+        """
+        if cls is not Age:
+            months = completed_months(birth, on)
+            return cls(days=(on - birth).days, months=months, years=months // 12)
+        return _age_between(birth, on)
+
+
+@lru_cache(maxsize=1024)
+def _age_between(birth: dt.date, on: dt.date) -> Age:
+    months = completed_months(birth, on)
+    return Age(days=(on - birth).days, months=months, years=months // 12)

@@ -15,17 +15,21 @@ the rules that were in force on its date.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from posyandu.core.errors import RulesError
 
 _RESERVED = frozenset({"version", "valid_from", "basis"})
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -37,11 +41,27 @@ class RuleVersion:
     valid_from: dt.date
     basis: str
     data: MappingProxyType[str, Any] = field(repr=False)
+    # What `parsed` has read out of `data`, by reader: not part of the version's identity.
+    _parsed: dict[Callable[[RuleVersion], Any], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def citation(self) -> str:
         """Return 'basis (family version)', the text a finding shows as its 'why'."""
         return f"{self.basis} ({self.family} {self.version})"
+
+    def parsed(self, reader: Callable[[RuleVersion], T]) -> T:
+        """Return `reader(self)`, read and validated once per version and reader.
+
+        The rule modules read their tables through this, so a table is checked once, not on
+        every assessment. A reader that raises is not remembered: it raises again next time.
+        """
+        try:
+            return cast(T, self._parsed[reader])
+        except KeyError:
+            value = self._parsed[reader] = reader(self)
+            return value
 
 
 def _parse_version(family: str, raw: dict[str, Any]) -> RuleVersion:
@@ -72,16 +92,26 @@ def family_versions(family: str) -> tuple[RuleVersion, ...]:
     return tuple(versions)
 
 
+@cache
+def _index(family: str) -> tuple[dict[str, RuleVersion], list[dt.date]]:
+    """Return a family's versions by id (the first of an id wins) and their valid-from dates."""
+    versions = family_versions(family)
+    by_id: dict[str, RuleVersion] = {}
+    for candidate in versions:
+        by_id.setdefault(candidate.version, candidate)
+    return by_id, [v.valid_from for v in versions]
+
+
 def rule_in_force(family: str, on: dt.date, version: str | None = None) -> RuleVersion:
     """Return the version of `family` in force on `on`, or the named `version` when given."""
-    versions = family_versions(family)
+    by_id, starts = _index(family)
     if version is not None:
-        for candidate in versions:
-            if candidate.version == version:
-                return candidate
-        known = ", ".join(v.version for v in versions)
-        raise RulesError(f"rules {family}: no version {version!r} (known: {known})")
-    in_force = [v for v in versions if v.valid_from <= on]
+        found = by_id.get(version)
+        if found is None:
+            known = ", ".join(v.version for v in family_versions(family))
+            raise RulesError(f"rules {family}: no version {version!r} (known: {known})")
+        return found
+    in_force = bisect.bisect_right(starts, on)
     if not in_force:
         raise RulesError(f"rules {family}: no version in force on {on.isoformat()}")
-    return in_force[-1]
+    return family_versions(family)[in_force - 1]

@@ -128,3 +128,26 @@ def test_rules_file_uses_only_the_stable_class_codes() -> None:
         bands = [b for entry in version["z_bands"] for b in entry["bands"]]
         bands += version["muac"]["bands"]
         assert {b["code"] for b in bands} <= stable
+
+
+def test_classify_z_scalar_agrees_with_array_on_many_values() -> None:
+    rng = np.random.default_rng(11)
+    # Many values on and beside the band edges (±3, ±2, ±1 and the unrounded halves).
+    zs = np.concatenate(
+        [rng.uniform(-4.0, 4.0, 3000), np.round(rng.uniform(-4.0, 4.0, 3000), 3), [np.nan]]
+    )
+    for indicator in ("wfa", "hfa", "wfh", "bfa", "hcfa"):
+        for age_group in ("0-59m", "5-18y"):
+            array = classify_z_array(indicator, zs, age_group, ON).tolist()
+            scalar = [classify_z(indicator, float(z), age_group, ON) for z in zs]
+            assert scalar == array, (indicator, age_group)
+
+
+def test_classify_muac_scalar_agrees_with_array_on_many_values() -> None:
+    rng = np.random.default_rng(12)
+    muac = np.concatenate([np.round(rng.uniform(9.0, 15.0, 2000), 2), [np.nan]])
+    months = np.round(rng.uniform(0.0, 70.0, muac.size), 1)
+    array = classify_muac_array(muac, months, ON).tolist()
+    assert [
+        classify_muac(float(c), float(m), ON) for c, m in zip(muac, months, strict=True)
+    ] == array

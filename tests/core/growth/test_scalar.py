@@ -1,9 +1,16 @@
-"""The scalar API: ChildMeasurement in, GrowthZ out, through the vectorised engines."""
+"""The scalar API: ChildMeasurement in, GrowthZ out, through the vectorised engines.
+
+Also: the batch form gives what one at a time gives, and the plain-Python R rounding of one
+value is the vectorised `r_round2` bit for bit.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import math
+import random
 
+import numpy as np
 import pytest
 
 from posyandu.core.errors import InputError
@@ -11,8 +18,11 @@ from posyandu.core.growth import (
     ChildMeasurement,
     GrowthZ,
     child_zscores_2006,
+    child_zscores_2006_many,
     child_zscores_2007,
+    child_zscores_2007_many,
 )
+from posyandu.core.growth.zscore import r_round2, r_round2_scalar
 from tests.core.growth import by_hand
 
 
@@ -85,3 +95,51 @@ def test_growth_z_is_frozen() -> None:
     g = GrowthZ(reference="who2006", wfa=0.5)
     with pytest.raises(dataclasses.FrozenInstanceError):
         g.wfa = 1.0  # type: ignore[misc]
+
+
+def _r_round2_inputs() -> list[float]:
+    """Many values, weighted to the ties: x.xx5 in decimal, exact binary halves, signs, ends."""
+    rng = random.Random(20)
+    values = [k / 1000 for k in range(-20_005, 20_006, 5)]  # every x.xx5 and x.xx0 to ±20
+    values += [k / 200 for k in range(-4001, 4002)]  # exact binary halves of a hundredth too
+    values += [rng.uniform(-10, 10) for _ in range(20_000)]
+    values += [rng.uniform(-1e6, 1e6) for _ in range(2_000)]
+    values += [math.nextafter(v, d) for v in (0.125, -2.675, 1.005, 0.015) for d in (-9, 9)]
+    values += [0.0, -0.0, 2.0**43, -(2.0**43), 2.0**43 - 0.5, 1e300, -1e308, 5e-324]
+    return [*values, math.inf, -math.inf, math.nan]
+
+
+def test_r_round2_scalar_is_r_round2_bit_for_bit() -> None:
+    values = _r_round2_inputs()
+    expected = r_round2(np.array(values, dtype=np.float64))
+    ours = np.array([r_round2_scalar(v) for v in values], dtype=np.float64)
+    # Compare the bits: equal values, the same NaNs and no -0.0 against 0.0.
+    assert ours.view(np.int64).tolist() == expected.view(np.int64).tolist()
+
+
+def _children(n: int, seed: int, first_day: int, last_day: int) -> list[ChildMeasurement]:
+    rng = random.Random(seed)
+
+    def maybe(low: float, high: float) -> float | None:
+        return None if rng.random() < 0.15 else round(rng.uniform(low, high), 1)
+
+    return [
+        ChildMeasurement(
+            sex=rng.choice((1, 2)),
+            age_days=rng.randrange(first_day, last_day),
+            weight_kg=maybe(1.5, 60.0),
+            lenhei_cm=maybe(44.0, 180.0),
+            measure=rng.choice(("l", "h", None)),
+            oedema=rng.random() < 0.05,
+            headc_cm=maybe(30.0, 55.0),
+        )
+        for _ in range(n)
+    ]
+
+
+def test_child_zscores_many_give_what_one_at_a_time_gives() -> None:
+    young = _children(400, seed=3, first_day=0, last_day=1900)
+    older = _children(400, seed=4, first_day=1800, last_day=7000)
+    assert child_zscores_2006_many(young) == [child_zscores_2006(m) for m in young]
+    assert child_zscores_2007_many(older) == [child_zscores_2007(m) for m in older]
+    assert child_zscores_2006_many([]) == child_zscores_2007_many([]) == []

@@ -1,11 +1,12 @@
 """Assess one person on one day (ASSESS.md): stages, growth, findings, immunisations, referral.
 
 `parse_input` validates a JSON-like mapping into an `AssessmentInput`; `assess` returns its
-`Assessment` under the rule set in force on as_of (or the one named by `rules_version`);
+`Assessment` under the rule set in force on as_of (or the one named by `rules_version`), and
+`assess_many` does the same for a batch, giving each record its Assessment or its CoreError;
 `assessment_to_dict` gives the JSON of the contract.
 """
 
-from posyandu.core.assess.assess import assess, rules_for
+from posyandu.core.assess.assess import assess, assess_many, rules_for
 from posyandu.core.assess.model import (
     Assessment,
     AssessmentInput,
@@ -23,6 +24,7 @@ __all__ = [
     "MeasurementRecord",
     "Person",
     "assess",
+    "assess_many",
     "assessment_to_dict",
     "parse_input",
     "rules_for",

@@ -31,17 +31,55 @@ import datetime as dt
 import decimal
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from posyandu.core.assess.model import Finding, MeasurementRecord, Person, latest_record
+from posyandu.core.assess.model import Finding, MeasurementRecord, Person, latest_first
 from posyandu.core.assess.stages import age_within, in_stage
 from posyandu.core.dates import Age
 from posyandu.core.errors import RulesError
 from posyandu.core.rulebook import RuleVersion
 
-_Values = Callable[[Person, MeasurementRecord, Mapping[str, Any]], Mapping[str, float | None]]
 # Exact decimal arithmetic, independent of the caller's decimal context.
 _DECIMAL = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_UP)
+
+
+class _Class(NamedTuple):
+    """One finding of a section: reached by any input at or over `at_least` or below `below`."""
+
+    finding: str
+    at_least: Mapping[str, float]
+    below: Mapping[str, float]
+
+
+class _Section(NamedTuple):
+    """One section of the thresholds table ([bmi], [waist], ...), read once."""
+
+    citation: str
+    exclude_pregnant: bool
+    pregnant_any_age: bool
+    from_age_years: int | None
+    in_stage: str | None
+    classes: tuple[_Class, ...]
+    default_kind: str  # glucose with no kind is read as this kind ("" elsewhere)
+
+
+class _Band(NamedTuple):
+    """One BMI band: values below (or up to) `bound` are `code`; the last band has no bound."""
+
+    code: str
+    up_to: bool
+    bound: Decimal | None
+
+
+class _HbGroup(NamedTuple):
+    """One anaemia group and its cut-offs, severe first."""
+
+    band: Mapping[str, Any]  # the group as in the table: sex, unit, min, max
+    pregnant: bool
+    cut_offs: tuple[tuple[str, float], ...]  # (severity, below), severe, moderate, mild
+
+
+_Values = Callable[[Person, MeasurementRecord, _Section], Mapping[str, float | None]]
 
 
 def adult_findings(
@@ -54,10 +92,11 @@ def adult_findings(
     stages: RuleVersion,
 ) -> list[Finding]:
     """Return the BMI, waist, blood pressure, glucose, haemoglobin and KEK findings."""
+    recent = latest_first(records, as_of)
     found = [
-        bmi_finding(person, records, as_of, thresholds),
-        *(threshold_finding(name, person, records, as_of, thresholds, stages) for name in _READERS),
-        hb_finding(person, records, as_of, anaemia),
+        _bmi_finding(person, recent, thresholds),
+        *(_threshold_finding(name, person, recent, thresholds, stages) for name in _READERS),
+        _hb_finding(person, recent, anaemia),
     ]
     return [finding for finding in found if finding is not None]
 
@@ -71,14 +110,9 @@ def bmi(weight_kg: float, height_cm: float, decimals: int) -> Decimal:
 
 def bmi_class(value: Decimal, thresholds: RuleVersion) -> str:
     """Return the Kemenkes BMI class of a rounded BMI: the first band whose bound holds."""
-    for band in _section(thresholds, "bmi")["bands"]:
-        # Bounds go through str() so 18.4 is the decimal 18.4, not the float just below it.
-        if "below" in band and value < Decimal(str(band["below"])):
-            return str(band["class"])
-        if "up_to" in band and value <= Decimal(str(band["up_to"])):
-            return str(band["class"])
-        if "below" not in band and "up_to" not in band:
-            return str(band["class"])
+    for band in thresholds.parsed(_bmi_bands):
+        if band.bound is None or (value <= band.bound if band.up_to else value < band.bound):
+            return band.code
     raise RulesError(f"rules {thresholds.family} {thresholds.version}: no BMI band for {value}")
 
 
@@ -86,18 +120,7 @@ def bmi_finding(
     person: Person, records: Sequence[MeasurementRecord], as_of: dt.date, thresholds: RuleVersion
 ) -> Finding | None:
     """Return the BMI finding, None when BMI is normal, not applicable or not measured."""
-    section = _section(thresholds, "bmi")
-    record = latest_record(
-        records, as_of, lambda r: r.weight_kg is not None and r.lenhei_cm is not None
-    )
-    if record is None or not _applies(section, person, record.date, None):
-        return None
-    weight_kg, height_cm = record.weight_kg, record.lenhei_cm
-    if weight_kg is None or height_cm is None:  # never: the record was chosen for them
-        return None
-    value = bmi(weight_kg, height_cm, int(section["decimals"]))
-    code = bmi_class(value, thresholds)
-    return None if code == "normal" else Finding(f"bmi.{code}", _cite(thresholds, section))
+    return _bmi_finding(person, latest_first(records, as_of), thresholds)
 
 
 def threshold_finding(
@@ -109,111 +132,196 @@ def threshold_finding(
     stages: RuleVersion,
 ) -> Finding | None:
     """Return the finding of section `name` (waist, blood_pressure, glucose, kek), if any."""
-    section = _section(thresholds, name)
-    holds, values = _READERS[name]
-    record = latest_record(records, as_of, holds)
-    if record is None or not _applies(section, person, record.date, stages):
-        return None
-    for rule in section["classes"]:
-        if _class_holds(rule, values(person, record, section)):
-            return Finding(str(rule["finding"]), _cite(thresholds, section))
-    return None
+    return _threshold_finding(name, person, latest_first(records, as_of), thresholds, stages)
 
 
 def hb_finding(
     person: Person, records: Sequence[MeasurementRecord], as_of: dt.date, anaemia: RuleVersion
 ) -> Finding | None:
     """Return the anaemia finding of the latest haemoglobin, by the person's group then."""
-    record = latest_record(records, as_of, lambda r: r.hb_g_dl is not None)
+    return _hb_finding(person, latest_first(records, as_of), anaemia)
+
+
+# The findings, each from the records on or before as_of, latest first (`latest_first`).
+
+
+def _bmi_finding(
+    person: Person, recent: Sequence[MeasurementRecord], thresholds: RuleVersion
+) -> Finding | None:
+    section = _sections(thresholds)["bmi"]
+    record = next((r for r in recent if r.weight_kg is not None and r.lenhei_cm is not None), None)
+    if record is None or not _applies(section, person, record.date, None):
+        return None
+    weight_kg, height_cm = record.weight_kg, record.lenhei_cm
+    if weight_kg is None or height_cm is None:  # never: the record was chosen for them
+        return None
+    value = bmi(weight_kg, height_cm, thresholds.parsed(_bmi_decimals))
+    code = bmi_class(value, thresholds)
+    return None if code == "normal" else Finding(f"bmi.{code}", section.citation)
+
+
+def _threshold_finding(
+    name: str,
+    person: Person,
+    recent: Sequence[MeasurementRecord],
+    thresholds: RuleVersion,
+    stages: RuleVersion,
+) -> Finding | None:
+    section = _sections(thresholds)[name]
+    holds, values = _READERS[name]
+    record = next((r for r in recent if holds(r)), None)
+    if record is None or not _applies(section, person, record.date, stages):
+        return None
+    read = values(person, record, section)
+    for rule in section.classes:
+        if _class_holds(rule, read):
+            return Finding(rule.finding, section.citation)
+    return None
+
+
+def _hb_finding(
+    person: Person, recent: Sequence[MeasurementRecord], anaemia: RuleVersion
+) -> Finding | None:
+    record = next((r for r in recent if r.hb_g_dl is not None), None)
     if record is None or record.hb_g_dl is None:
         return None
     group = _hb_group(person, Age.between(person.birth_date, record.date), anaemia)
     if group is None:
         return None
-    for severity in ("severe", "moderate", "mild"):
-        if record.hb_g_dl < float(group[f"{severity}_below"]):
+    for severity, below in group.cut_offs:
+        if record.hb_g_dl < below:
             return Finding(f"hb.anaemia_{severity}", anaemia.citation)
     return None
 
 
-def _hb_group(person: Person, age: Age, anaemia: RuleVersion) -> Mapping[str, Any] | None:
-    group: Mapping[str, Any]
-    for group in anaemia.data["groups"]:
-        if group.get("pregnant"):
+def _hb_group(person: Person, age: Age, anaemia: RuleVersion) -> _HbGroup | None:
+    for group in anaemia.parsed(_hb_groups):
+        if group.pregnant:
             if person.is_pregnant:
                 return group
-        elif group.get("sex") in (None, person.sex) and age_within(group, age, anaemia):
+        elif group.band.get("sex") in (None, person.sex) and age_within(group.band, age, anaemia):
             return group
     return None
 
 
-def _applies(
-    section: Mapping[str, Any], person: Person, on: dt.date, stages: RuleVersion | None
-) -> bool:
+def _applies(section: _Section, person: Person, on: dt.date, stages: RuleVersion | None) -> bool:
     """Return whether a section's threshold applies to `person` on the record's day `on`."""
     if person.is_pregnant:
-        if section.get("exclude_pregnant"):
+        if section.exclude_pregnant:
             return False
-        if section.get("pregnant_any_age"):
+        if section.pregnant_any_age:
             return True
-    from_age = section.get("from_age_years")
-    if from_age is not None and Age.between(person.birth_date, on).years < int(from_age):
+    from_age = section.from_age_years
+    if from_age is not None and Age.between(person.birth_date, on).years < from_age:
         return False
-    stage = section.get("in_stage")
+    stage = section.in_stage
     if stage is not None:
         if stages is None:
             raise RulesError(f"a section with in_stage {stage!r} needs the stages rules")
-        return in_stage(str(stage), person, on, stages)
+        return in_stage(stage, person, on, stages)
     return True
 
 
-def _class_holds(rule: Mapping[str, Any], values: Mapping[str, float | None]) -> bool:
+def _class_holds(rule: _Class, values: Mapping[str, float | None]) -> bool:
     """Return whether any recorded input reaches an `at_least` bound or falls `below` one."""
-    at_least: Mapping[str, float] = rule.get("at_least", {})
-    below: Mapping[str, float] = rule.get("below", {})
     for key, value in values.items():
         if value is None:
             continue
-        if key in at_least and value >= float(at_least[key]):
+        if key in rule.at_least and value >= rule.at_least[key]:
             return True
-        if key in below and value < float(below[key]):
+        if key in rule.below and value < rule.below[key]:
             return True
     return False
 
 
-def _section(thresholds: RuleVersion, name: str) -> Mapping[str, Any]:
+# Reading the tables, once per version (RuleVersion.parsed).
+
+
+def _sections(thresholds: RuleVersion) -> Mapping[str, _Section]:
+    return thresholds.parsed(_read_sections)
+
+
+def _read_sections(thresholds: RuleVersion) -> Mapping[str, _Section]:
+    return {name: _read_section(thresholds, name) for name in ("bmi", *_READERS)}
+
+
+def _read_section(thresholds: RuleVersion, name: str) -> _Section:
+    where = f"rules {thresholds.family} {thresholds.version}"
     section = thresholds.data.get(name)
     if not isinstance(section, Mapping):
-        raise RulesError(f"rules {thresholds.family} {thresholds.version}: no [{name}] section")
-    return section
+        raise RulesError(f"{where}: no [{name}] section")
+    try:
+        from_age, stage = section.get("from_age_years"), section.get("in_stage")
+        classes = tuple(
+            _Class(
+                str(rule["finding"]),
+                {key: float(v) for key, v in rule.get("at_least", {}).items()},
+                {key: float(v) for key, v in rule.get("below", {}).items()},
+            )
+            for rule in section.get("classes", ())
+        )
+        return _Section(
+            citation=f"{section['basis']} ({thresholds.family} {thresholds.version})",
+            exclude_pregnant=bool(section.get("exclude_pregnant")),
+            pregnant_any_age=bool(section.get("pregnant_any_age")),
+            from_age_years=None if from_age is None else int(from_age),
+            in_stage=None if stage is None else str(stage),
+            classes=classes,
+            default_kind=str(section.get("default_kind", "")),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise RulesError(f"{where}: malformed [{name}] section ({exc!r})") from exc
 
 
-def _cite(thresholds: RuleVersion, section: Mapping[str, Any]) -> str:
-    return f"{section['basis']} ({thresholds.family} {thresholds.version})"
+def _bmi_bands(thresholds: RuleVersion) -> tuple[_Band, ...]:
+    bands = []
+    for band in thresholds.data["bmi"]["bands"]:
+        # Bounds go through str() so 18.4 is the decimal 18.4, not the float just below it.
+        if "below" in band:
+            bands.append(_Band(str(band["class"]), False, Decimal(str(band["below"]))))
+        elif "up_to" in band:
+            bands.append(_Band(str(band["class"]), True, Decimal(str(band["up_to"]))))
+        else:
+            bands.append(_Band(str(band["class"]), False, None))
+    return tuple(bands)
 
 
-def _waist(
-    person: Person, record: MeasurementRecord, _: Mapping[str, Any]
-) -> dict[str, float | None]:
+def _bmi_decimals(thresholds: RuleVersion) -> int:
+    return int(thresholds.data["bmi"]["decimals"])
+
+
+def _hb_groups(anaemia: RuleVersion) -> tuple[_HbGroup, ...]:
+    try:
+        return tuple(
+            _HbGroup(
+                group,
+                bool(group.get("pregnant")),
+                tuple((s, float(group[f"{s}_below"])) for s in ("severe", "moderate", "mild")),
+            )
+            for group in anaemia.data["groups"]
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RulesError(f"rules {anaemia.family} {anaemia.version}: malformed groups") from exc
+
+
+def _waist(person: Person, record: MeasurementRecord, _: _Section) -> dict[str, float | None]:
     return {person.sex: record.waist_cm}
 
 
 def _blood_pressure(
-    _person: Person, record: MeasurementRecord, _section: Mapping[str, Any]
+    _person: Person, record: MeasurementRecord, _section: _Section
 ) -> dict[str, float | None]:
     # A reading with one value is judged on that value: the other is simply not compared.
     return {"sbp_mmhg": record.sbp_mmhg, "dbp_mmhg": record.dbp_mmhg}
 
 
 def _glucose(
-    _person: Person, record: MeasurementRecord, section: Mapping[str, Any]
+    _person: Person, record: MeasurementRecord, section: _Section
 ) -> dict[str, float | None]:
-    return {record.glucose_kind or str(section["default_kind"]): record.glucose_mg_dl}
+    return {record.glucose_kind or section.default_kind: record.glucose_mg_dl}
 
 
-def _kek(
-    _person: Person, record: MeasurementRecord, _: Mapping[str, Any]
-) -> dict[str, float | None]:
+def _kek(_person: Person, record: MeasurementRecord, _: _Section) -> dict[str, float | None]:
     return {"muac_cm": record.muac_cm}
 
 

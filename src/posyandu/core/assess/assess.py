@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from posyandu.core.assess.adult import adult_findings
-from posyandu.core.assess.growth import growth_section
+from posyandu.core.assess.growth import (
+    GrowthPlan,
+    GrowthSection,
+    finish_growth,
+    plan_growth,
+    score_plans,
+)
 from posyandu.core.assess.immunisation import DueDose, immunization_findings, immunizations_due
 from posyandu.core.assess.model import Assessment, AssessmentInput, GrowthStatus
 from posyandu.core.assess.packages import services_due
@@ -22,7 +28,8 @@ from posyandu.core.assess.referral import referral_reasons
 from posyandu.core.assess.stages import life_stages
 from posyandu.core.assess.trend import trend_findings, weight_trend
 from posyandu.core.dates import Age
-from posyandu.core.errors import RulesError
+from posyandu.core.errors import CoreError, RulesError
+from posyandu.core.growth import GrowthZ
 from posyandu.core.rulebook import RuleVersion, family_versions, rule_in_force
 
 RULESETS = "rulesets"
@@ -33,6 +40,10 @@ class Rules:
     """One rule set: the version of each rule family an assessment applies."""
 
     ruleset: RuleVersion
+    # The pinned versions already looked up, by family.
+    _families: dict[str, RuleVersion] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def version(self) -> str:
@@ -48,7 +59,11 @@ class Rules:
 
     def family(self, family: str) -> RuleVersion:
         """Return the pinned version of `family`."""
-        return rule_in_force(family, self.ruleset.valid_from, self.pinned(family))
+        found = self._families.get(family)
+        if found is None:
+            found = rule_in_force(family, self.ruleset.valid_from, self.pinned(family))
+            self._families[family] = found
+        return found
 
 
 def rules_for(on: dt.date, version: str | None = None) -> Rules:
@@ -57,7 +72,8 @@ def rules_for(on: dt.date, version: str | None = None) -> Rules:
     Raises RulesError naming the known versions when there is no such rule set.
     """
     try:
-        return Rules(rule_in_force(RULESETS, on, version))
+        # One Rules per rule set version, so its families are looked up once.
+        return rule_in_force(RULESETS, on, version).parsed(Rules)
     except RulesError as exc:
         known = ", ".join(f"{v.version} (from {v.valid_from})" for v in family_versions(RULESETS))
         if version is not None:
@@ -66,12 +82,81 @@ def rules_for(on: dt.date, version: str | None = None) -> Rules:
 
 
 def assess(record: AssessmentInput, *, rules_version: str | None = None) -> Assessment:
-    """Return the assessment of `record` on its as_of, under the rule set in force or named."""
+    """Return the assessment of `record` on its as_of, under the rule set in force or named.
+
+    Raises the CoreError (InputError, RulesError) that `assess_many` gives for it.
+    """
+    result = assess_many([record], rules_version=rules_version)[0]
+    if isinstance(result, CoreError):
+        raise result
+    return result
+
+
+def assess_many(
+    records: Sequence[AssessmentInput], *, rules_version: str | None = None
+) -> list[Assessment | CoreError]:
+    """Return the assessment of each record, or the CoreError that stopped it, in order.
+
+    The same rules as `assess`, record by record; only the WHO z-scores of all the records
+    are computed together, with one call of each WHO engine, which is what makes a batch
+    fast. One record's error does not stop the others.
+    """
+    started: list[_Started | CoreError] = []
+    for record in records:
+        try:
+            started.append(_start(record, rules_version))
+        except CoreError as exc:
+            started.append(exc)
+    plans = [s.growth for s in started if isinstance(s, _Started) and s.growth is not None]
+    scores = iter(score_plans(plans))
+    results: list[Assessment | CoreError] = []
+    for item in started:
+        if isinstance(item, CoreError):
+            results.append(item)
+            continue
+        plan_scores = None if item.growth is None else next(scores)
+        try:
+            results.append(_finish(item, plan_scores))
+        except CoreError as exc:
+            results.append(exc)
+    return results
+
+
+@dataclass(frozen=True)
+class _Started:
+    """A record with its rules, age, stages and growth plan, waiting for its z-scores."""
+
+    record: AssessmentInput
+    rules: Rules
+    age: Age
+    stages: list[str]
+    growth: GrowthPlan | None
+
+
+def _start(record: AssessmentInput, rules_version: str | None) -> _Started:
     rules = rules_for(record.as_of, rules_version)
     person, as_of = record.person, record.as_of
     age = Age.between(person.birth_date, as_of)
     stages = life_stages(person, as_of, rules.family("stages"))
-    judged = _judge(record, rules)
+    growth = plan_growth(
+        person,
+        record.measurements,
+        as_of,
+        classes_version=rules.pinned("growth_classes"),
+        stages=rules.family("stages"),
+    )
+    return _Started(record, rules, age, stages, growth)
+
+
+def _finish(started: _Started, scores: Sequence[GrowthZ] | None) -> Assessment:
+    record, rules, age, stages = started.record, started.rules, started.age, started.stages
+    person, as_of = record.person, record.as_of
+    growth = (
+        GrowthSection({}, ())
+        if started.growth is None or scores is None
+        else finish_growth(started.growth, scores)
+    )
+    judged = _judge(record, rules, growth)
     findings = sorted(judged.basis)
     reasons = referral_reasons(
         findings, pregnant=person.is_pregnant, table=rules.family("referral")
@@ -114,16 +199,9 @@ class _Judged:
     basis: Mapping[str, str]  # {finding code: citation of the rule that raised it}
 
 
-def _judge(record: AssessmentInput, rules: Rules) -> _Judged:
-    """Run the growth, weight trend, immunisation and adult rules over the record."""
+def _judge(record: AssessmentInput, rules: Rules, growth: GrowthSection) -> _Judged:
+    """Run the weight trend, immunisation and adult rules over the record, with its growth."""
     person, as_of = record.person, record.as_of
-    growth = growth_section(
-        person,
-        record.measurements,
-        as_of,
-        classes_version=rules.pinned("growth_classes"),
-        stages=rules.family("stages"),
-    )
     kbm = rules.family("kbm")
     trend = weight_trend(
         birth_date=person.birth_date,

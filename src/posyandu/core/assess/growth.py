@@ -31,19 +31,19 @@ from posyandu.core.assess.model import (
     GrowthStatus,
     MeasurementRecord,
     Person,
-    latest_record,
+    latest_first,
 )
 from posyandu.core.assess.stages import is_child
 from posyandu.core.dates import DAYS_PER_MONTH, Age
 from posyandu.core.growth import (
     ChildMeasurement,
     GrowthZ,
-    child_zscores_2006,
-    child_zscores_2007,
-    classify_muac,
-    classify_z,
+    child_zscores_2006_many,
+    child_zscores_2007_many,
+    muac_class,
+    z_class,
 )
-from posyandu.core.growth.classify import growth_class_rules
+from posyandu.core.growth.classify import GrowthClassRules, growth_class_rules
 from posyandu.core.rulebook import RuleVersion
 
 # WHO 2006 standards below this age in completed months, the 2007 reference from it.
@@ -71,6 +71,22 @@ class GrowthSection:
     findings: tuple[Finding, ...]
 
 
+@dataclass(frozen=True)
+class GrowthPlan:
+    """A child's growth section before scoring: the records to score and what reads them.
+
+    Planning and finishing are split so that many children can be scored in one call of
+    the WHO engines (`score_plans`); `growth_section` does all three for one child.
+    """
+
+    rules: GrowthClassRules
+    to_score: tuple[ChildMeasurement, ...]  # one per distinct record, first use first
+    references: tuple[bool, ...]  # per entry of to_score: True for the 2007 reference
+    indicators: tuple[tuple[str, int], ...]  # (indicator, index into to_score)
+    muac: tuple[float, int] | None  # (MUAC cm, completed months on its record's date)
+    oedema: bool  # the latest oedema record says bilateral pitting oedema
+
+
 def growth_section(
     person: Person,
     records: Sequence[MeasurementRecord],
@@ -80,36 +96,89 @@ def growth_section(
     stages: RuleVersion,
 ) -> GrowthSection:
     """Return the growth indicators and findings of a child on `as_of` (empty for adults)."""
-    if not is_child(Age.between(person.birth_date, as_of), stages):
+    plan = plan_growth(person, records, as_of, classes_version=classes_version, stages=stages)
+    if plan is None:
         return GrowthSection({}, ())
-    citation = growth_class_rules(as_of, classes_version).citation
-    indicators: dict[str, GrowthStatus] = {}
-    scored: dict[MeasurementRecord, GrowthZ] = {}
+    return finish_growth(plan, score_plans([plan])[0])
+
+
+def plan_growth(
+    person: Person,
+    records: Sequence[MeasurementRecord],
+    as_of: dt.date,
+    *,
+    classes_version: str,
+    stages: RuleVersion,
+) -> GrowthPlan | None:
+    """Return what a child's growth section needs scored on `as_of`, or None for an adult."""
+    if not is_child(Age.between(person.birth_date, as_of), stages):
+        return None
+    rules = growth_class_rules(as_of, classes_version)
+    recent = latest_first(records, as_of)
+    chosen: list[MeasurementRecord] = []
+    to_score: list[ChildMeasurement] = []
+    references: list[bool] = []
+    indicators: list[tuple[str, int]] = []
     for name, holds in _INDICATORS.items():
-        record = latest_record(records, as_of, holds)
+        record = next((r for r in recent if holds(r)), None)
         if record is None:
             continue
-        if record not in scored:
-            scored[record] = _zscores(person, record)
-        status = _z_status(name, scored[record], as_of, classes_version)
-        if status is not None:
-            indicators[name] = status
-    muac = _muac_status(person, records, as_of, classes_version)
-    if muac is not None:
-        indicators["muac"] = muac
+        index = next((i for i, seen in enumerate(chosen) if seen is record), len(chosen))
+        if index == len(chosen):
+            chosen.append(record)
+            is_2007, child = _child(person, record)
+            to_score.append(child)
+            references.append(is_2007)
+        indicators.append((name, index))
+    oedema = next((r for r in recent if r.oedema is not None), None)
+    muac = next((r for r in recent if r.muac_cm is not None), None)
+    return GrowthPlan(
+        rules,
+        tuple(to_score),
+        tuple(references),
+        tuple(indicators),
+        None if muac is None else _muac(person, muac),
+        oedema is not None and oedema.oedema is True,
+    )
+
+
+def score_plans(plans: Sequence[GrowthPlan]) -> list[list[GrowthZ]]:
+    """Score the records of every plan with one WHO 2006 and one WHO 2007 call in all."""
+    batches: tuple[list[ChildMeasurement], list[ChildMeasurement]] = ([], [])
+    for plan in plans:
+        for is_2007, child in zip(plan.references, plan.to_score, strict=True):
+            batches[is_2007].append(child)
+    scored = (iter(child_zscores_2006_many(batches[0])), iter(child_zscores_2007_many(batches[1])))
+    return [[next(scored[is_2007]) for is_2007 in plan.references] for plan in plans]
+
+
+def finish_growth(plan: GrowthPlan, scores: Sequence[GrowthZ]) -> GrowthSection:
+    """Return the growth section of a plan, given the scores of its records in order."""
+    rules = plan.rules
+    indicators: dict[str, GrowthStatus] = {}
+    for name, index in plan.indicators:
+        z: float | None = getattr(scores[index], name)
+        if z is not None:
+            code = z_class(rules, name, z, scores[index].age_group)
+            indicators[name] = GrowthStatus(z, code)
+    if plan.muac is not None:
+        muac_cm, months = plan.muac
+        code = muac_class(rules, muac_cm, float(months))
+        # Outside 6-59 months MUAC has no class, so it is no growth indicator (adults: KEK).
+        if code is not None:
+            indicators["muac"] = GrowthStatus(muac_cm, code)
     findings = [
-        Finding(f"{name}.{status.class_code}", citation)
+        Finding(f"{name}.{status.class_code}", rules.citation)
         for name, status in indicators.items()
         if status.class_code not in (None, "normal")
     ]
-    oedema = latest_record(records, as_of, lambda r: r.oedema is not None)
-    if oedema is not None and oedema.oedema:
-        findings.append(Finding("child.oedema", citation))
+    if plan.oedema:
+        findings.append(Finding("child.oedema", rules.citation))
     return GrowthSection(indicators, tuple(findings))
 
 
-def _zscores(person: Person, record: MeasurementRecord) -> GrowthZ:
-    """Score one record at the child's age on the record's date, with the fitting reference."""
+def _child(person: Person, record: MeasurementRecord) -> tuple[bool, ChildMeasurement]:
+    """Return (2007 reference?, the child as measured on the record's date) for scoring."""
     age = Age.between(person.birth_date, record.date)
     child = ChildMeasurement(
         sex=1 if person.sex == "M" else 2,
@@ -123,29 +192,14 @@ def _zscores(person: Person, record: MeasurementRecord) -> GrowthZ:
         headc_cm=record.headc_cm,
     )
     if age.months < _WHO2007_FROM_MONTHS:
-        return child_zscores_2006(child)
+        return False, child
     if age.days < _WHO2007_FIRST_DAY:
         child = dataclasses.replace(child, age_days=_WHO2007_FIRST_DAY)
-    return child_zscores_2007(child)
+    return True, child
 
 
-def _z_status(
-    name: str, scores: GrowthZ, as_of: dt.date, classes_version: str
-) -> GrowthStatus | None:
-    z: float | None = getattr(scores, name)
-    if z is None:
+def _muac(person: Person, record: MeasurementRecord) -> tuple[float, int] | None:
+    """Return the record's MUAC and the completed months on its date."""
+    if record.muac_cm is None:
         return None
-    return GrowthStatus(z, classify_z(name, z, scores.age_group, as_of, classes_version))
-
-
-def _muac_status(
-    person: Person, records: Sequence[MeasurementRecord], as_of: dt.date, classes_version: str
-) -> GrowthStatus | None:
-    """Return the MUAC and its class when the record was taken at 6-59 months, else None."""
-    record = latest_record(records, as_of, lambda r: r.muac_cm is not None)
-    if record is None or record.muac_cm is None:
-        return None
-    months = Age.between(person.birth_date, record.date).months
-    code = classify_muac(record.muac_cm, float(months), as_of, classes_version)
-    # Outside 6-59 months MUAC has no class, so it is no growth indicator (adults: KEK).
-    return None if code is None else GrowthStatus(record.muac_cm, code)
+    return record.muac_cm, Age.between(person.birth_date, record.date).months

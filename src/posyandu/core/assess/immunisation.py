@@ -91,8 +91,8 @@ def immunizations_due(
     dated before birth raises InputError naming `immunizations[i].vaccine` or `.date`, where
     i is the position in `doses`.
     """
-    rules = _read_schedule(schedule)
-    given = _given(birth_date, doses, as_of, _known_codes(schedule))
+    rules = schedule.parsed(_read_schedule)
+    given = _given(birth_date, doses, as_of, schedule.parsed(_known_codes))
     if completed_months(birth_date, as_of) >= rules.age_limit_months:
         return []
     listed: list[DueDose] = []

@@ -148,6 +148,22 @@ def latest_record(
     return chosen
 
 
+def latest_first(records: Iterable[MeasurementRecord], as_of: dt.date) -> list[MeasurementRecord]:
+    """Return the records on or before `as_of`, latest first (of one day, the later in the input
+    first): the first of them that holds an indicator's inputs is its `latest_record`.
+
+    For rules that look up several indicators in one history: sort once, then take the first.
+    """
+    recent = [record for record in records if record.date <= as_of]
+    recent.reverse()
+    recent.sort(key=_record_date, reverse=True)  # stable: same-day records stay later-first
+    return recent
+
+
+def _record_date(record: MeasurementRecord) -> dt.date:
+    return record.date
+
+
 # --- parsing -------------------------------------------------------------------------------
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

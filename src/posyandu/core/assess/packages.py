@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from posyandu.core.dates import Age
 from posyandu.core.errors import InputError, RulesError
@@ -79,8 +79,7 @@ class ServiceRule:
     when: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class _Visit:
+class _Visit(NamedTuple):
     """The facts about one person on one day that conditions may look at."""
 
     stages: frozenset[str]
@@ -91,6 +90,26 @@ class _Visit:
     findings: frozenset[str]
     month: int
     refer: bool
+
+
+_Test = Callable[[_Visit], bool]
+# Distinct outcomes remembered per table before the memo starts afresh (a bound, not a tuning).
+_MEMO_LIMIT = 4096
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A validated table ready to apply: each rule's conditions as one test, and memos.
+
+    `candidates` remembers, per set of stages, the rules those stages call (with the stages
+    calling each); `lists` remembers the services list per set of stages and rules that held.
+    Both depend only on the table, so they are kept with it.
+    """
+
+    rules: tuple[ServiceRule, ...]
+    tests: tuple[_Test | None, ...]  # None: the rule has no condition
+    candidates: dict[frozenset[str], tuple[tuple[int, frozenset[str]], ...]]
+    lists: dict[tuple[frozenset[str], tuple[int, ...]], tuple[ServiceDue, ...]]
 
 
 def _is_count(value: object) -> bool:
@@ -180,6 +199,10 @@ def _parse_rule(where: str, raw: object) -> ServiceRule:
 
 def service_rules(packages: RuleVersion) -> tuple[ServiceRule, ...]:
     """Return the validated rules of a `service_packages` version; raise RulesError if bad."""
+    return packages.parsed(_read_rules)
+
+
+def _read_rules(packages: RuleVersion) -> tuple[ServiceRule, ...]:
     name = f"rules {packages.family} {packages.version}"
     if packages.family != FAMILY:
         raise RulesError(f"{name}: not a {FAMILY} rule version")
@@ -236,12 +259,63 @@ def services_due(
     `refer` is the assessment's referral decision; it calls for the referral letter.
     """
     visit = _visit(stages, age, sex, pregnant, smoker, findings, as_of, refer)
+    table = packages.parsed(_compile)
+    called = table.candidates.get(visit.stages)
+    if called is None:
+        called = _called(table.rules, visit.stages)
+        _remember(table.candidates, visit.stages, called)
+    tests = table.tests
+    held = tuple(i for i, _ in called if (test := tests[i]) is None or test(visit))
+    key = (visit.stages, held)
+    listed = table.lists.get(key)
+    if listed is None:
+        listed = _listed(table.rules, called, held)
+        _remember(table.lists, key, listed)
+    return list(listed)
+
+
+def _compile(packages: RuleVersion) -> _Compiled:
+    rules = service_rules(packages)
+    return _Compiled(rules, tuple(_test(rule.when) for rule in rules), {}, {})
+
+
+def _test(when: Mapping[str, Any]) -> _Test | None:
+    """Return one test of a rule's conditions, all of which must hold; None when it has none."""
+    checks = tuple((_CONDITIONS[key][1], value) for key, value in when.items())
+    if not checks:
+        return None
+
+    def test(visit: _Visit) -> bool:
+        return all(meets(value, visit) for meets, value in checks)
+
+    return test
+
+
+def _called(
+    rules: Sequence[ServiceRule], stages: frozenset[str]
+) -> tuple[tuple[int, frozenset[str]], ...]:
+    """Return (rule index, the stages calling it) of each rule that one of `stages` calls."""
+    return tuple((i, calling) for i, rule in enumerate(rules) if (calling := stages & rule.stages))
+
+
+def _listed(
+    rules: Sequence[ServiceRule],
+    called: Sequence[tuple[int, frozenset[str]]],
+    held: Sequence[int],
+) -> tuple[ServiceDue, ...]:
+    """Return the services of the rules that held, by code, each with all its calling stages."""
+    calling_of = dict(called)
     due: dict[str, tuple[ServiceRule, set[str]]] = {}
-    for rule in service_rules(packages):
-        calling = visit.stages & rule.stages
-        if calling and all(_CONDITIONS[k][1](v, visit) for k, v in rule.when.items()):
-            due.setdefault(rule.code, (rule, set()))[1].update(calling)
-    return [
+    for i in held:
+        rule = rules[i]
+        due.setdefault(rule.code, (rule, set()))[1].update(calling_of[i])
+    return tuple(
         ServiceDue(code, rule.label, rule.by, tuple(sorted(calling)))
         for code, (rule, calling) in sorted(due.items())
-    ]
+    )
+
+
+def _remember(memo: dict[Any, Any], key: object, value: object) -> None:
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value

@@ -20,17 +20,12 @@ from collections.abc import Iterable
 from posyandu.core.errors import RulesError
 from posyandu.core.rulebook import RuleVersion
 
+_Lists = tuple[frozenset[str], frozenset[str], tuple[str, ...] | None]
+
 
 def referral_reasons(findings: Iterable[str], *, pregnant: bool, table: RuleVersion) -> list[str]:
     """Return the findings that call for a referral, sorted; refer when the list is not empty."""
-    try:
-        always = frozenset(map(str, table.data["findings"]))
-        in_pregnancy = frozenset(map(str, table.data.get("pregnant_findings", [])))
-        # Without the key a version has no "any finding in pregnancy" rule at all.
-        exempt = table.data.get("pregnant_any_finding_except")
-        exempt_prefixes = None if exempt is None else tuple(map(str, exempt))
-    except (KeyError, TypeError) as exc:
-        raise RulesError(f"rules {table.family} {table.version}: malformed list") from exc
+    always, in_pregnancy, exempt_prefixes = table.parsed(_lists)
 
     def refers(code: str) -> bool:
         if code in always:
@@ -42,3 +37,16 @@ def referral_reasons(findings: Iterable[str], *, pregnant: bool, table: RuleVers
         )
 
     return sorted({code for code in findings if refers(code)})
+
+
+def _lists(table: RuleVersion) -> _Lists:
+    """Return (always refer, refer in pregnancy, prefixes exempt in pregnancy or None)."""
+    try:
+        always = frozenset(map(str, table.data["findings"]))
+        in_pregnancy = frozenset(map(str, table.data.get("pregnant_findings", [])))
+        # Without the key a version has no "any finding in pregnancy" rule at all.
+        exempt = table.data.get("pregnant_any_finding_except")
+        exempt_prefixes = None if exempt is None else tuple(map(str, exempt))
+    except (KeyError, TypeError) as exc:
+        raise RulesError(f"rules {table.family} {table.version}: malformed list") from exc
+    return always, in_pregnancy, exempt_prefixes

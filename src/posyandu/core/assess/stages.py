@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from posyandu.core.assess.model import Person
 from posyandu.core.dates import Age
@@ -24,30 +24,38 @@ from posyandu.core.errors import RulesError
 from posyandu.core.rulebook import RuleVersion
 
 _AGE_UNITS = ("days", "months", "years")
+_SINCE_DELIVERY = "days_since_delivery"
+
+
+class _Stage(NamedTuple):
+    """One stage of the table, read once: who it is for and the band it needs."""
+
+    code: str
+    sex: str | None
+    pregnant: bool  # when = "pregnant": in the stage exactly when pregnant
+    unit: str | None  # days, months, years or days_since_delivery; None when pregnant
+    low: int
+    high: int | None
 
 
 def life_stages(person: Person, on: dt.date, table: RuleVersion) -> list[str]:
     """Return the codes of the stages `person` is in on `on`, sorted."""
     age = Age.between(person.birth_date, on)
-    return sorted(
-        str(stage["code"]) for stage in _stages(table) if _holds(stage, person, age, on, table)
-    )
+    # The table is read sorted by code, so the stages held come out sorted.
+    return [stage.code for stage in table.parsed(_read) if _holds(stage, person, age, on)]
 
 
 def in_stage(code: str, person: Person, on: dt.date, table: RuleVersion) -> bool:
     """Return whether `person` is in the stage `code` on `on` (for rules tied to one stage)."""
-    for stage in _stages(table):
-        if stage.get("code") == code:
-            return _holds(stage, person, Age.between(person.birth_date, on), on, table)
+    for stage in table.parsed(_read):
+        if stage.code == code:
+            return _holds(stage, person, Age.between(person.birth_date, on), on)
     raise RulesError(f"rules {table.family} {table.version}: no stage {code!r}")
 
 
 def is_child(age: Age, table: RuleVersion) -> bool:
     """Return whether someone of `age` is a child (up to `child_max_years` completed years)."""
-    try:
-        return age.years <= int(table.data["child_max_years"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise RulesError(f"rules {table.family} {table.version}: bad child_max_years") from exc
+    return age.years <= table.parsed(_child_max_years)
 
 
 def age_within(band: Mapping[str, Any], age: Age, table: RuleVersion) -> bool:
@@ -55,41 +63,67 @@ def age_within(band: Mapping[str, Any], age: Age, table: RuleVersion) -> bool:
 
     Shared with other rule families whose groups are age bands (anaemia).
     """
-    unit = band.get("unit")
-    if unit not in _AGE_UNITS:
-        raise RulesError(f"rules {table.family} {table.version}: bad age unit {unit!r}")
-    value = {"days": age.days, "months": age.months, "years": age.years}[unit]
-    return _between(band, value, table)
+    unit = _unit(band, table, _AGE_UNITS)
+    low, high = _bounds(band, table)
+    value = age.days if unit == "days" else age.months if unit == "months" else age.years
+    return low <= value and (high is None or value <= high)
 
 
-def _stages(table: RuleVersion) -> list[Mapping[str, Any]]:
+def _child_max_years(table: RuleVersion) -> int:
+    try:
+        return int(table.data["child_max_years"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RulesError(f"rules {table.family} {table.version}: bad child_max_years") from exc
+
+
+def _read(table: RuleVersion) -> tuple[_Stage, ...]:
+    """Return the stages of a table, checked, sorted by code (the table's order among equals)."""
     stages = table.data.get("stages")
     if not isinstance(stages, list):
         raise RulesError(f"rules {table.family} {table.version}: no stages list")
-    return stages
+    return tuple(sorted((_read_stage(stage, table) for stage in stages), key=lambda s: s.code))
 
 
-def _holds(
-    stage: Mapping[str, Any], person: Person, age: Age, on: dt.date, table: RuleVersion
-) -> bool:
-    sex = stage.get("sex")
-    if sex is not None and person.sex != sex:
-        return False
-    when = stage.get("when")
+def _read_stage(stage: Mapping[str, Any], table: RuleVersion) -> _Stage:
+    code, sex, when = str(stage["code"]), stage.get("sex"), stage.get("when")
+    sex = None if sex is None else str(sex)
     if when == "pregnant":
-        return person.is_pregnant
+        return _Stage(code, sex, True, None, 0, None)
     if when is not None:
         raise RulesError(f"rules {table.family} {table.version}: unknown condition {when!r}")
-    if stage.get("unit") == "days_since_delivery":
-        if person.delivery_date is None:
-            return False
-        return _between(stage, (on - person.delivery_date).days, table)
-    return age_within(stage, age, table)
+    unit = _unit(stage, table, (*_AGE_UNITS, _SINCE_DELIVERY))
+    return _Stage(code, sex, False, unit, *_bounds(stage, table))
 
 
-def _between(band: Mapping[str, Any], value: int, table: RuleVersion) -> bool:
+def _unit(band: Mapping[str, Any], table: RuleVersion, units: tuple[str, ...]) -> str:
+    unit = band.get("unit")
+    if unit not in units:
+        raise RulesError(f"rules {table.family} {table.version}: bad age unit {unit!r}")
+    return str(unit)
+
+
+def _bounds(band: Mapping[str, Any], table: RuleVersion) -> tuple[int, int | None]:
     try:
-        low, high = int(band["min"]), band.get("max")
-        return low <= value and (high is None or value <= int(high))
+        high = band.get("max")
+        return int(band["min"]), None if high is None else int(high)
     except (KeyError, TypeError, ValueError) as exc:
         raise RulesError(f"rules {table.family} {table.version}: bad bounds in {band!r}") from exc
+
+
+def _holds(stage: _Stage, person: Person, age: Age, on: dt.date) -> bool:
+    if stage.sex is not None and person.sex != stage.sex:
+        return False
+    if stage.pregnant:
+        return person.is_pregnant
+    unit = stage.unit
+    if unit == "years":
+        value = age.years
+    elif unit == "months":
+        value = age.months
+    elif unit == "days":
+        value = age.days
+    elif person.delivery_date is None:  # days since delivery
+        return False
+    else:
+        value = (on - person.delivery_date).days
+    return stage.low <= value and (stage.high is None or value <= stage.high)

@@ -52,7 +52,7 @@ def weight_trend(
     number; its field names the position in `weighings` (`weighings[2].weight_kg`).
     """
     monthly = _latest_per_month(birth_date, weighings, as_of)
-    age_limit = int(kbm.data["age_limit_months"])
+    age_limit = kbm.parsed(_age_limit)
     if not monthly or not 0 <= completed_months(birth_date, as_of) < age_limit:
         return None
     month = max(monthly)
@@ -70,6 +70,10 @@ def weight_trend(
     if before is not None and _compare(birth_date, monthly[month - 1], before, kbm) == "T":
         return "2T"
     return "T"
+
+
+def _age_limit(kbm: RuleVersion) -> int:
+    return int(kbm.data["age_limit_months"])
 
 
 def trend_findings(trend: str | None) -> list[str]:
@@ -117,11 +121,23 @@ def _compare(
 
 def _min_gain_g(kbm: RuleVersion, age_months: int) -> int | None:
     """Return the KBM in grams for an age, or None below the first band (no trend yet)."""
-    bands = sorted(kbm.data["bands"], key=lambda band: int(band["from_month"]))
-    if not bands or age_months < int(bands[0]["from_month"]):
+    bands = kbm.parsed(_kbm_bands)
+    if not bands or age_months < bands[0][0]:
         return None
-    for band in bands:
-        if int(band["from_month"]) <= age_months <= int(band["to_month"]):
-            return int(band["min_gain_g"])
+    for from_month, to_month, min_gain_g in bands:
+        if from_month <= age_months <= to_month:
+            return min_gain_g
     # A gap in the table is a data error, never a silent "no trend".
     raise RulesError(f"rules {kbm.family} {kbm.version}: no KBM band for {age_months} months")
+
+
+def _kbm_bands(kbm: RuleVersion) -> tuple[tuple[int, int, int], ...]:
+    """Return the (from month, to month, minimum gain in g) bands of a KBM version, by age."""
+    try:
+        bands = (
+            (int(band["from_month"]), int(band["to_month"]), int(band["min_gain_g"]))
+            for band in kbm.data["bands"]
+        )
+        return tuple(sorted(bands, key=lambda band: band[0]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RulesError(f"rules {kbm.family} {kbm.version}: malformed bands ({exc!r})") from exc

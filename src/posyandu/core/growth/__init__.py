@@ -13,6 +13,7 @@ the 2007 reference from 5 to 18 years. Classes (Permenkes 2/2020) live in `class
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +29,8 @@ from posyandu.core.growth.classify import (
     classify_z_array,
     classify_z_codes,
     growth_class_rules,
+    muac_class,
+    z_class,
 )
 from posyandu.core.growth.tables import FloatArray
 from posyandu.core.growth.who2006 import (
@@ -48,7 +51,9 @@ __all__ = [
     "ChildMeasurement",
     "GrowthZ",
     "child_zscores_2006",
+    "child_zscores_2006_many",
     "child_zscores_2007",
+    "child_zscores_2007_many",
     "classify_muac",
     "classify_muac_array",
     "classify_z",
@@ -56,8 +61,10 @@ __all__ = [
     "classify_z_codes",
     "growth_class_rules",
     "measure_codes",
+    "muac_class",
     "who2006_zscores",
     "who2007_zscores",
+    "z_class",
 ]
 
 Reference = Literal["who2006", "who2007"]
@@ -125,50 +132,50 @@ _KEYS_2006 = {
 _KEYS_2007 = {"wfa": "wfa", "hfa": "hfa", "bfa": "bfa"}
 
 
-def _one(values: dict[str, FloatArray], keys: dict[str, str], reference: Reference) -> GrowthZ:
-    def z(name: str) -> float | None:
-        if name not in keys:
-            return None
-        value = float(values["z" + keys[name]][0])
-        return None if np.isnan(value) else value
-
-    def f(name: str) -> bool | None:
-        if name not in keys:
-            return None
-        value = float(values["f" + keys[name]][0])
-        return None if np.isnan(value) else value == 1.0
-
-    return GrowthZ(
-        reference,
-        wfa=z("wfa"), hfa=z("hfa"), wfh=z("wfh"), bfa=z("bfa"),
-        hcfa=z("hcfa"), acfa=z("acfa"), tsfa=z("tsfa"), ssfa=z("ssfa"),
-        wfa_flag=f("wfa"), hfa_flag=f("hfa"), wfh_flag=f("wfh"), bfa_flag=f("bfa"),
-        hcfa_flag=f("hcfa"), acfa_flag=f("acfa"), tsfa_flag=f("tsfa"), ssfa_flag=f("ssfa"),
-    )  # fmt: skip
+def _many(
+    values: dict[str, FloatArray], keys: dict[str, str], reference: Reference
+) -> list[GrowthZ]:
+    """Return one GrowthZ per row of an engine's output: NaN becomes None, flag 1.0 True."""
+    columns = {
+        name: (values["z" + key].tolist(), values["f" + key].tolist()) for name, key in keys.items()
+    }
+    out: list[GrowthZ] = []
+    for row in range(len(values["z" + next(iter(keys.values()))])):
+        fields: dict[str, float | bool | None] = {}
+        for name, (zs, fs) in columns.items():
+            z, f = zs[row], fs[row]
+            fields[name] = None if z != z else z  # NaN: no z
+            fields[name + "_flag"] = None if f != f else f == 1.0
+        out.append(GrowthZ(reference, **fields))  # type: ignore[arg-type]
+    return out
 
 
-def _floats(*values: float | None) -> list[FloatArray]:
-    return [np.array([np.nan if v is None else float(v)]) for v in values]
+def _floats(values: Sequence[float | None]) -> FloatArray:
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
 
 
 def child_zscores_2006(m: ChildMeasurement) -> GrowthZ:
     """Score one child against the WHO 2006 standards (z only below 60 months)."""
-    weight, lenhei, headc, armc, triskin, subskin = _floats(
-        m.weight_kg, m.lenhei_cm, m.headc_cm, m.armc_cm, m.triskin_mm, m.subskin_mm
-    )
+    return child_zscores_2006_many([m])[0]
+
+
+def child_zscores_2006_many(ms: Sequence[ChildMeasurement]) -> list[GrowthZ]:
+    """Score many children against the WHO 2006 standards with one call of the engine."""
+    if not ms:
+        return []
     values = who2006_zscores(
-        sex=np.array([m.sex]),
-        age_days=np.array([float(m.age_days)]),
-        weight_kg=weight,
-        lenhei_cm=lenhei,
-        measure=measure_codes([m.measure]),
-        oedema=np.array([m.oedema]),
-        headc_cm=headc,
-        armc_cm=armc,
-        triskin_mm=triskin,
-        subskin_mm=subskin,
+        sex=np.array([m.sex for m in ms]),
+        age_days=np.array([float(m.age_days) for m in ms]),
+        weight_kg=_floats([m.weight_kg for m in ms]),
+        lenhei_cm=_floats([m.lenhei_cm for m in ms]),
+        measure=measure_codes([m.measure for m in ms]),
+        oedema=np.array([m.oedema for m in ms]),
+        headc_cm=_floats([m.headc_cm for m in ms]),
+        armc_cm=_floats([m.armc_cm for m in ms]),
+        triskin_mm=_floats([m.triskin_mm for m in ms]),
+        subskin_mm=_floats([m.subskin_mm for m in ms]),
     )
-    return _one(values, _KEYS_2006, "who2006")
+    return _many(values, _KEYS_2006, "who2006")
 
 
 def child_zscores_2007(m: ChildMeasurement) -> GrowthZ:
@@ -176,12 +183,18 @@ def child_zscores_2007(m: ChildMeasurement) -> GrowthZ:
 
     z only from 60 to 228 months (weight-for-age to 120); the length/height is used as given.
     """
-    weight, height = _floats(m.weight_kg, m.lenhei_cm)
+    return child_zscores_2007_many([m])[0]
+
+
+def child_zscores_2007_many(ms: Sequence[ChildMeasurement]) -> list[GrowthZ]:
+    """Score many children against the WHO 2007 reference with one call of the engine."""
+    if not ms:
+        return []
     values = who2007_zscores(
-        sex=np.array([m.sex]),
-        age_months=np.array([m.age_days / DAYS_PER_MONTH]),
-        weight_kg=weight,
-        height_cm=height,
-        oedema=np.array([m.oedema]),
+        sex=np.array([m.sex for m in ms]),
+        age_months=np.array([m.age_days / DAYS_PER_MONTH for m in ms]),
+        weight_kg=_floats([m.weight_kg for m in ms]),
+        height_cm=_floats([m.lenhei_cm for m in ms]),
+        oedema=np.array([m.oedema for m in ms]),
     )
-    return _one(values, _KEYS_2007, "who2007")
+    return _many(values, _KEYS_2007, "who2007")

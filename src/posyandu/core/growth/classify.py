@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from posyandu.core.errors import InputError, RulesError
 from posyandu.core.growth.tables import FloatArray
-from posyandu.core.growth.zscore import r_round2
+from posyandu.core.growth.zscore import r_round2, r_round2_scalar
 from posyandu.core.rulebook import rule_in_force
 
 FAMILY = "growth_classes"
@@ -49,6 +49,15 @@ class Bands:
                 out[holds] = i
         out[np.isnan(values)] = -1
         return out
+
+    def code_of(self, value: float) -> str | None:
+        """Return the code of the band holding one value (None for NaN), as `index` does."""
+        if value != value:  # NaN
+            return None
+        for code, bound, up_to in zip(self.codes, self.bounds, self.up_to, strict=False):
+            if (value <= bound) if up_to else (value < bound):
+                return code
+        return self.codes[-1]
 
 
 @dataclass(frozen=True)
@@ -152,9 +161,18 @@ def classify_z(
     indicator: str, z: float | None, age_group: str, on: dt.date, version: str | None = None
 ) -> str | None:
     """Return the Permenkes class of one z-score, or None (no z, or no class at this age)."""
-    value = np.array([np.nan if z is None else float(z)])
-    code: str | None = classify_z_array(indicator, value, age_group, on, version)[0]
-    return code
+    return z_class(growth_class_rules(on, version), indicator, z, age_group)
+
+
+def z_class(rules: GrowthClassRules, indicator: str, z: float | None, age_group: str) -> str | None:
+    """Return the class of one z-score under compiled rules, in plain Python (no array).
+
+    The same bands and R rounding as `classify_z_array`, so both give the same class.
+    """
+    bands = _z_bands(rules, indicator, age_group)
+    if bands is None or z is None:
+        return None
+    return bands.code_of(r_round2_scalar(float(z)))
 
 
 def classify_muac_array(
@@ -172,6 +190,11 @@ def classify_muac(
     muac_cm: float | None, age_months: float, on: dt.date, version: str | None = None
 ) -> str | None:
     """Return the MUAC class of one child (None outside 6-59 months or without a MUAC)."""
-    value = np.array([np.nan if muac_cm is None else float(muac_cm)])
-    code: str | None = classify_muac_array(value, np.array([age_months]), on, version)[0]
-    return code
+    return muac_class(growth_class_rules(on, version), muac_cm, age_months)
+
+
+def muac_class(rules: GrowthClassRules, muac_cm: float | None, age_months: float) -> str | None:
+    """Return the MUAC class of one child under compiled rules, in plain Python (no array)."""
+    if muac_cm is None or not rules.muac_from_months <= age_months < rules.muac_below_months:
+        return None
+    return rules.muac.code_of(float(muac_cm))

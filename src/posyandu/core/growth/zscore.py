@@ -6,6 +6,8 @@ follow the R code, because its output is what survey tools and the golden files 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
@@ -130,6 +132,30 @@ def _r_round2_exact(x: FloatArray) -> FloatArray:
         pick_up = (d_up < d_down) | ((d_up == d_down) & odd)
     rounded = np.where(pick_up, upper, lower)
     return np.where((ax >= _R_ROUND_LIMIT) | ~np.isfinite(ax), x, sign * rounded) + 0.0
+
+
+def r_round2_scalar(x: float) -> float:
+    """Return `r_round2` of one float in plain Python: the same double, without an array.
+
+    Every step is the same IEEE operation as in `r_round2` (Python's round() of a float is
+    round-half-even, as rint is), so the two agree bit for bit (tests/core/growth/test_scalar.py).
+    """
+    if not math.isfinite(x):
+        return x + 0.0
+    scaled = x * 100.0
+    if math.isfinite(scaled):
+        nearest = float(round(scaled))
+        if abs(scaled - nearest) <= 0.4999 and abs(nearest) < _R_ROUND_LIMIT * 100.0:
+            return nearest / 100.0 + 0.0
+    ax = abs(x)
+    if ax >= _R_ROUND_LIMIT:
+        return x + 0.0
+    down = math.floor(ax * 100.0)
+    lower = down / 100.0
+    upper = math.ceil(ax * 100.0) / 100.0
+    d_up, d_down = upper - ax, ax - lower
+    pick_up = d_up < d_down or (d_up == d_down and down % 2 == 1)
+    return (-1.0 if x < 0.0 else 1.0) * (upper if pick_up else lower) + 0.0
 
 
 def flag(z: FloatArray, low: float, high: float) -> FloatArray:

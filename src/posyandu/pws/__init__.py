@@ -1,0 +1,1 @@
+"""PWS (Pemantauan Wilayah Setempat): the live village health dashboard, from monthly rollups."""

@@ -1,0 +1,183 @@
+"""Keep the rollups live: a write of a counted fact refreshes its posyandu after the commit.
+
+Every save or delete of a Person, Pregnancy, Visit, Measurement, ImmunizationGiven,
+ServiceGiven, ServiceDay or Referral marks (posyandu, first month changed) in a batch of the
+current transaction; when the transaction commits, each marked posyandu is refreshed once,
+from its earliest marked month up to the current month (`services.months_since`). A write
+that moves a fact (another date, person or posyandu) marks the place it left too, read in
+pre_save. Facts are counted for the person's posyandu (a merged duplicate's for the survivor's).
+
+What fires no signal does not refresh: `bulk_create`, `QuerySet.update()` and `.delete()`.
+Bulk loaders (the demo generator, imports) call `rollup_rebuild` when they finish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
+
+from posyandu.referrals.models import Referral
+from posyandu.registry.models import Person, Pregnancy
+from posyandu.visits.models import ImmunizationGiven, Measurement, ServiceDay, ServiceGiven, Visit
+
+logger = logging.getLogger(__name__)
+
+Marks = list[tuple[int, dt.date]]  # (posyandu id, earliest date changed)
+# The person fields the indicators read; other edits (name, phone) change no number.
+_PERSON_FIELDS = ("posyandu_id", "sex", "birth_date", "has_buku_kia", "merged_into_id")
+
+
+def _person_posyandu(person_id: int | None) -> int | None:
+    """Return the posyandu a person's facts count for (the survivor's, for a duplicate)."""
+    if person_id is None:
+        return None
+    found = (
+        Person.objects.filter(pk=person_id)
+        .values_list("posyandu_id", "merged_into__posyandu_id")
+        .first()
+    )
+    if found is None:
+        return None
+    own, survivor = found
+    return survivor or own
+
+
+def _fact_marks(fact: Any) -> Marks:
+    posyandu = _person_posyandu(fact.person_id)
+    if posyandu is None:
+        return []
+    marks = [(posyandu, fact.date)]
+    if fact.supersedes_id is not None:
+        # The corrected fact stops counting from its own date.
+        old = type(fact).objects.filter(pk=fact.supersedes_id).values_list("date").first()
+        if old is not None:
+            marks.append((posyandu, old[0]))
+    return marks
+
+
+def _dated_marks(attr: str) -> Callable[[Any], Marks]:
+    def marks(row: Any) -> Marks:
+        posyandu = _person_posyandu(row.person_id)
+        return [] if posyandu is None else [(posyandu, getattr(row, attr))]
+
+    return marks
+
+
+def _pregnancy_marks(pregnancy: Pregnancy) -> Marks:
+    posyandu = _person_posyandu(pregnancy.person_id)
+    days = [pregnancy.registered_on, pregnancy.delivery_date]
+    return [] if posyandu is None else [(posyandu, min(d for d in days if d is not None))]
+
+
+def _service_day_marks(day: ServiceDay) -> Marks:
+    return [(day.posyandu_id, day.date)]
+
+
+def _person_marks(person: Person) -> Marks:
+    """Mark the person's posyandu from the day she is known (registration, visit, weighing)."""
+    known = [timezone.localdate(person.created_at)] if person.created_at else []
+    if person.pk is not None:
+        for model in (Visit, Measurement):
+            first = model.objects.filter(person_id=person.pk).order_by("date").values("date")[:1]
+            known += [row["date"] for row in first]
+    since = min(known, default=timezone.localdate())
+    places = {person.posyandu_id}
+    if person.merged_into_id is not None:
+        places = {_person_posyandu(person.merged_into_id), person.posyandu_id}
+    return [(p, since) for p in places if p is not None]
+
+
+_MARKS: dict[type[models.Model], Callable[[Any], Marks]] = {
+    Measurement: _fact_marks,
+    ImmunizationGiven: _fact_marks,
+    ServiceGiven: _fact_marks,
+    Visit: _dated_marks("date"),
+    Referral: _dated_marks("issued_on"),
+    Pregnancy: _pregnancy_marks,
+    ServiceDay: _service_day_marks,
+    Person: _person_marks,
+}
+
+
+def schedule(marks: Marks) -> None:
+    """Refresh the marked posyandu after the current transaction commits.
+
+    Marks gather in one pending set per connection; every write registers the flush, and the
+    first flush to run after the commit refreshes each pending posyandu once (the later ones
+    find nothing left). Marks left by a rolled-back transaction are dropped when the next
+    transaction starts marking (no flush of theirs is waiting any more).
+    """
+    if not marks:
+        return
+    connection = transaction.get_connection()
+    pending: dict[int, dt.date] | None = getattr(connection, "_pws_pending", None)
+    if pending is None or not _flush_waiting():
+        pending = {}
+        connection._pws_pending = pending  # type: ignore[attr-defined]
+    for posyandu, day in marks:
+        held = pending.get(posyandu)
+        pending[posyandu] = day if held is None else min(held, day)
+    # robust: the facts are committed already; a failed refresh is logged, not shown to the
+    # kader as a failed save (the next write or `pws_rebuild` repairs the rollup).
+    transaction.on_commit(_flush, robust=True)
+
+
+def _flush_waiting() -> bool:
+    """Return whether a flush is registered in the current transaction."""
+    return any(entry[1] is _flush for entry in transaction.get_connection().run_on_commit)
+
+
+def _flush() -> None:
+    """Refresh every pending posyandu from its earliest marked month up to the current one."""
+    from posyandu.pws.services import months_since, rollup_refresh_months
+    from posyandu.regions.models import Facility
+
+    connection = transaction.get_connection()
+    pending: dict[int, dt.date] = getattr(connection, "_pws_pending", None) or {}
+    connection._pws_pending = {}  # type: ignore[attr-defined]
+    if not pending:
+        return
+    today = timezone.localdate()
+    places = Facility.objects.select_related("region").in_bulk(list(pending))
+    for pk, since in sorted(pending.items()):
+        if pk in places:
+            rollup_refresh_months(posyandu=places[pk], months=months_since(since, today))
+
+
+def _before_save(sender: type[models.Model], instance: Any, raw: bool = False, **_: Any) -> None:
+    instance._pws_before = []
+    instance._pws_unchanged = False
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    old = sender._default_manager.filter(pk=instance.pk).first()
+    if old is None:
+        return
+    if sender is Person and all(getattr(old, f) == getattr(instance, f) for f in _PERSON_FIELDS):
+        instance._pws_unchanged = True
+        return
+    instance._pws_before = _MARKS[sender](old)
+
+
+def _after_save(sender: type[models.Model], instance: Any, raw: bool = False, **_: Any) -> None:
+    if raw or getattr(instance, "_pws_unchanged", False):
+        return
+    schedule([*_MARKS[sender](instance), *getattr(instance, "_pws_before", [])])
+
+
+def _after_delete(sender: type[models.Model], instance: Any, **_: Any) -> None:
+    schedule(_MARKS[sender](instance))
+
+
+def connect() -> None:
+    """Connect the handlers to every model the indicators count (called by the app's ready)."""
+    for model in _MARKS:
+        label = model._meta.label_lower
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"pws-pre-{label}")
+        post_save.connect(_after_save, sender=model, dispatch_uid=f"pws-save-{label}")
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=f"pws-delete-{label}")

@@ -1,0 +1,54 @@
+"""Who may do what on a posyandu day: the kader of that posyandu, or a nakes above it.
+
+Reads of personal data go through the scoped selectors; these checks guard the writes, which
+refuse (PermissionDenied) what the user's place in the jejaring does not allow.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from posyandu.accounts.models import NAKES_ROLES, Role
+from posyandu.accounts.scope import AnyUser, membership_of, posyandu_for, posyandu_under
+from posyandu.regions.models import Facility
+from posyandu.registry.models import Person
+
+
+def works_at(user: AnyUser, posyandu: Facility) -> bool:
+    """Return whether `user` runs days at `posyandu`: its kader, or a nakes above it."""
+    return posyandu_run_by(user).filter(pk=posyandu.pk).exists()
+
+
+def require_works_at(user: AnyUser, posyandu: Facility) -> None:
+    """Refuse (PermissionDenied) unless `user` runs days at `posyandu`."""
+    if not works_at(user, posyandu):
+        raise PermissionDenied(
+            _("Only the kader of this posyandu or its health workers may do this.")
+        )
+
+
+def require_nakes(user: AnyUser, posyandu: Facility) -> None:
+    """Refuse unless `user` is a nakes (bidan, perawat, Puskesmas staff) above `posyandu`."""
+    membership = membership_of(user)
+    if membership is None or membership.role not in NAKES_ROLES or not works_at(user, posyandu):
+        raise PermissionDenied(_("Only a health worker (bidan/perawat) may do this."))
+
+
+def require_person_in_scope(user: AnyUser, person: Person) -> None:
+    """Refuse unless `person` belongs to a posyandu the user may see."""
+    if not posyandu_for(user).filter(pk=person.posyandu_id).exists():
+        raise PermissionDenied(_("This person is not in your area."))
+
+
+def posyandu_run_by(user: AnyUser) -> QuerySet[Facility]:
+    """Return the posyandu whose days `user` may schedule and run."""
+    membership = membership_of(user)
+    if membership is None or membership.facility is None:
+        return Facility.objects.none()
+    if membership.role == Role.KADER:
+        return Facility.objects.filter(pk=membership.facility_id)
+    if membership.role in NAKES_ROLES:
+        return posyandu_under(membership.facility)
+    return Facility.objects.none()
