@@ -15,14 +15,24 @@ from posyandu.regions.models import Facility
 AnyUser = AbstractBaseUser | AnonymousUser
 
 
+_CACHE = "_posyandu_membership"
+
+
 def membership_of(user: AnyUser) -> Membership | None:
-    """Return the user's membership, or None (anonymous, or not placed in the jejaring)."""
+    """Return the user's membership, or None (anonymous, or not placed in the jejaring).
+
+    The answer is kept on the user object, which lives for one request, so the menu, the
+    scope checks and the views share one query.
+    """
     if not user.is_authenticated:
         return None
-    try:
-        return Membership.objects.select_related("facility", "region").get(user=user)
-    except Membership.DoesNotExist:
-        return None
+    if not hasattr(user, _CACHE):
+        membership = (
+            Membership.objects.select_related("facility", "region").filter(user=user).first()
+        )
+        setattr(user, _CACHE, membership)
+    cached: Membership | None = getattr(user, _CACHE)
+    return cached
 
 
 def role_of(user: AnyUser) -> str | None:

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from posyandu.accounts.scope import membership_of
 from posyandu.referrals.models import Referral
 from posyandu.visits import selectors, services
 from posyandu.visits.models import Measurement, ServiceDay
@@ -116,6 +117,7 @@ def test_service_day_expected_costs_the_same_for_3_or_30_persons(jejaring, small
     def expected():
         return selectors.service_day_expected(user=user, service_day=small_posyandu.day)
 
+    membership_of(user)  # a request's first scope check; then cached on the user object
     few = _queries(expected)
     for n in range(26):
         person = PersonFactory(posyandu=jejaring.melati, birth_date=months_ago(n + 1))
