@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from posyandu.core.errors import RulesError
 
@@ -58,10 +58,10 @@ class RuleVersion:
         every assessment. A reader that raises is not remembered: it raises again next time.
         """
         try:
-            return cast(T, self._parsed[reader])
+            value: T = self._parsed[reader]
         except KeyError:
             value = self._parsed[reader] = reader(self)
-            return value
+        return value
 
 
 def _parse_version(family: str, raw: dict[str, Any]) -> RuleVersion:

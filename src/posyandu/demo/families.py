@@ -112,7 +112,8 @@ def draw_household(rng: random.Random, as_of: dt.date) -> list[Member]:
         return [Member(rng.choice("MF"), _born(as_of, rng.uniform(19, 40)))]
     head_age = rng.triangular(60, 90, 63)
     if rng.random() < 0.45:
-        return [Member("M", _born(as_of, head_age)), Member("F", _born(as_of, head_age - 4))]
+        wife = _born(as_of, head_age - rng.uniform(0, 9))
+        return [Member("M", _born(as_of, head_age)), Member("F", wife)]
     return [Member("F" if rng.random() < 0.72 else "M", _born(as_of, head_age))]
 
 

@@ -107,7 +107,7 @@ def second_names(sex: str) -> tuple[str, ...]:
 FEEDBACK = {
     "child": (
         "Sudah diperiksa bidan. Diberi PMT pemulihan 56 hari, timbang ulang 2 minggu lagi.",
-        "Diperiksa di Puskesmas, tanpa penyakit penyerta. Konseling MP-ASI, kontrol bulan depan.",
+        "Sudah diperiksa, tanpa penyakit penyerta. Konseling MP-ASI, kontrol bulan depan.",
         "Dirujuk lanjut ke dokter anak RSUD. Mohon kader pantau saat kunjungan rumah.",
         "Anak diare 5 hari, sudah diberi oralit dan zinc. Pantau berat badan minggu depan.",
     ),

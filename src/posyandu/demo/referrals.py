@@ -58,6 +58,16 @@ def _steps(rng: random.Random, age_days: int) -> int:
     return rng.choices(range(5), weights=weights)[0]
 
 
+def _later(rng: random.Random, at: dt.datetime, hours: tuple[int, int]) -> dt.datetime:
+    """Return a time some hours after `at`, moved into office hours (08:00-15:59)."""
+    later = at + dt.timedelta(hours=rng.uniform(*hours))
+    local = later.astimezone(at.tzinfo)
+    if not 8 <= local.hour < 16:
+        day = local.date() + dt.timedelta(days=1 if local.hour >= 16 else 0)
+        return local_time(day, rng.randint(8, 11), rng.randint(0, 59))
+    return later.replace(second=0, microsecond=0)
+
+
 def _answer(
     referral: Referral, rng: random.Random, steps: int, site: Site, as_of: dt.date, kind: str
 ) -> None:
@@ -66,7 +76,7 @@ def _answer(
     at = local_time(referral.issued_on, 11, rng.randint(0, 59))
     answerer = site.puskesmas_user if referral.to_facility == site.puskesmas else site.bidan_user
     for step in range(1, steps + 1):
-        at += dt.timedelta(hours=rng.uniform(*_GAPS_H[step - 1]))
+        at = _later(rng, at, _GAPS_H[step - 1])
         if at > end:
             break
         referral.status = _LADDER[step]

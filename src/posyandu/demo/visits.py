@@ -203,10 +203,10 @@ def _step_times(
     at = local_time(date, 8) + dt.timedelta(
         minutes=150 * position / max(count, 1) + rng.uniform(0, 3)
     )
-    times = {_STEPS[0]: at}
+    times = {_STEPS[0]: at.replace(microsecond=0)}
     for name, (low, high) in zip(_STEPS[1:steps], _STEP_MINUTES, strict=False):
         at += dt.timedelta(minutes=rng.uniform(low, high))
-        times[name] = at
+        times[name] = at.replace(microsecond=0)
     return times
 
 

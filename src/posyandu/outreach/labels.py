@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from posyandu.outreach import worklist
-from posyandu.referrals.labels import reason_look
-from posyandu.web.labels import Look
+from posyandu.web.labels import Look, reason_look
 
 VISIT_REASONS: dict[str, Look] = {
     worklist.ABSENT: Look(_("Did not come on the last posyandu day"), "warn", "▲"),

@@ -17,11 +17,11 @@ from posyandu.accounts.scope import AnyUser, membership_of, posyandu_for
 from posyandu.audit.services import audit_record
 from posyandu.outreach import worklist
 from posyandu.outreach.models import ClassAttendance, ClassSession, HomeVisit
-from posyandu.referrals.labels import FINDINGS
 from posyandu.regions.models import Facility
 from posyandu.registry.models import Person
 from posyandu.visits.models import Visit
 from posyandu.visits.services import measurement_record
+from posyandu.web.labels import FINDINGS
 
 _WORKERS = frozenset({Role.KADER, *NAKES_ROLES})
 # The home visit's Visit and Measurement get uuids derived from the home visit's, so a replay

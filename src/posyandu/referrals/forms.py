@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from posyandu.referrals.labels import OBSERVED, reason_look
 from posyandu.referrals.models import Referral
+from posyandu.web.labels import OBSERVED, reason_look
 
 
 class ReferralIssueForm(forms.Form):

@@ -21,10 +21,10 @@ from posyandu.accounts.scope import AnyUser
 from posyandu.audit.services import audit_record, field_changes
 from posyandu.core.rulebook import rule_in_force
 from posyandu.referrals import policy
-from posyandu.referrals.labels import REASONS
 from posyandu.referrals.models import Referral
 from posyandu.registry.models import Person
 from posyandu.visits.models import Visit
+from posyandu.web.labels import REASONS
 
 # A finding code is `<indicator>.<class>`; a code of a known indicator that has no label yet
 # (a newer rule version) is still a finding and may be a reason.

@@ -19,10 +19,10 @@ from posyandu.accounts.scope import is_nakes, posyandu_for
 from posyandu.core.errors import InputError
 from posyandu.referrals import policy, selectors, services
 from posyandu.referrals.forms import FeedbackForm, ReferralIssueForm
-from posyandu.referrals.labels import reason_rows
 from posyandu.referrals.models import Referral
 from posyandu.registry.models import Person
 from posyandu.registry.selectors import person_assessment, person_get
+from posyandu.web.labels import reason_rows
 
 logger = logging.getLogger(__name__)
 

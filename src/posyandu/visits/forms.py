@@ -14,9 +14,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from posyandu.core.assess import Assessment
-from posyandu.registry.labels import stage_label
 from posyandu.visits.plausibility import PLAUSIBLE
 from posyandu.web.forms import MeasureField
+from posyandu.web.labels import stage_label
 
 # Which measurements each stage's kartu bantu asks for (DOMAIN 3.1-3.6). Head circumference is
 # for under-twos (baduta), the arm (MUAC) for children 6-59 months (added by age), pregnant

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from posyandu.core.rulebook import family_versions, rule_in_force
-from posyandu.referrals.labels import FINDINGS, reason_look
+from posyandu.web.labels import FINDINGS, reason_look
 
 
 def _growth_findings() -> set[str]:

@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 
 from posyandu.core.assess.model import Finding, MeasurementRecord, Person, latest_first
 from posyandu.core.assess.stages import age_within, in_stage
-from posyandu.core.dates import Age
+from posyandu.core.dates import Age, completed_months
 from posyandu.core.errors import RulesError
 from posyandu.core.rulebook import RuleVersion
 
@@ -92,13 +92,40 @@ def adult_findings(
     stages: RuleVersion,
 ) -> list[Finding]:
     """Return the BMI, waist, blood pressure, glucose, haemoglobin and KEK findings."""
-    recent = latest_first(records, as_of)
-    found = [
-        _bmi_finding(person, recent, thresholds),
-        *(_threshold_finding(name, person, recent, thresholds, stages) for name in _READERS),
-        _hb_finding(person, recent, anaemia),
-    ]
-    return [finding for finding in found if finding is not None]
+    return adult_findings_in(
+        person,
+        latest_first(records, as_of),
+        as_of,
+        thresholds=thresholds,
+        anaemia=anaemia,
+        stages=stages,
+    )
+
+
+def adult_findings_in(
+    person: Person,
+    recent: Sequence[MeasurementRecord],
+    as_of: dt.date,
+    *,
+    thresholds: RuleVersion,
+    anaemia: RuleVersion,
+    stages: RuleVersion,
+) -> list[Finding]:
+    """Return the findings of `adult_findings` from `recent`, the records on or before as_of
+    latest first (`latest_first`), for callers that already have them in that order."""
+    years = completed_months(person.birth_date, as_of) // 12
+    found: list[Finding] = []
+    finding = _bmi_finding(person, recent, years, thresholds)
+    if finding is not None:
+        found.append(finding)
+    for name in _READERS:
+        finding = _threshold_finding(name, person, recent, years, thresholds, stages)
+        if finding is not None:
+            found.append(finding)
+    finding = _hb_finding(person, recent, anaemia)
+    if finding is not None:
+        found.append(finding)
+    return found
 
 
 def bmi(weight_kg: float, height_cm: float, decimals: int) -> Decimal:
@@ -120,7 +147,8 @@ def bmi_finding(
     person: Person, records: Sequence[MeasurementRecord], as_of: dt.date, thresholds: RuleVersion
 ) -> Finding | None:
     """Return the BMI finding, None when BMI is normal, not applicable or not measured."""
-    return _bmi_finding(person, latest_first(records, as_of), thresholds)
+    years = Age.between(person.birth_date, as_of).years
+    return _bmi_finding(person, latest_first(records, as_of), years, thresholds)
 
 
 def threshold_finding(
@@ -132,7 +160,9 @@ def threshold_finding(
     stages: RuleVersion,
 ) -> Finding | None:
     """Return the finding of section `name` (waist, blood_pressure, glucose, kek), if any."""
-    return _threshold_finding(name, person, latest_first(records, as_of), thresholds, stages)
+    years = Age.between(person.birth_date, as_of).years
+    recent = latest_first(records, as_of)
+    return _threshold_finding(name, person, recent, years, thresholds, stages)
 
 
 def hb_finding(
@@ -142,13 +172,16 @@ def hb_finding(
     return _hb_finding(person, latest_first(records, as_of), anaemia)
 
 
-# The findings, each from the records on or before as_of, latest first (`latest_first`).
+# The findings, each from the records on or before as_of, latest first (`latest_first`);
+# `years` is the age in completed years on as_of.
 
 
 def _bmi_finding(
-    person: Person, recent: Sequence[MeasurementRecord], thresholds: RuleVersion
+    person: Person, recent: Sequence[MeasurementRecord], years: int, thresholds: RuleVersion
 ) -> Finding | None:
     section = _sections(thresholds)["bmi"]
+    if _never_applies(section, person, years):
+        return None
     record = next((r for r in recent if r.weight_kg is not None and r.lenhei_cm is not None), None)
     if record is None or not _applies(section, person, record.date, None):
         return None
@@ -164,10 +197,13 @@ def _threshold_finding(
     name: str,
     person: Person,
     recent: Sequence[MeasurementRecord],
+    years: int,
     thresholds: RuleVersion,
     stages: RuleVersion,
 ) -> Finding | None:
     section = _sections(thresholds)[name]
+    if _never_applies(section, person, years):
+        return None
     holds, values = _READERS[name]
     record = next((r for r in recent if holds(r)), None)
     if record is None or not _applies(section, person, record.date, stages):
@@ -204,6 +240,18 @@ def _hb_group(person: Person, age: Age, anaemia: RuleVersion) -> _HbGroup | None
     return None
 
 
+def _never_applies(section: _Section, person: Person, years: int) -> bool:
+    """Return True when `_applies` is False on every record up to as_of, whatever it holds:
+    the section excludes pregnant women, or the person is under its age on as_of (and so
+    on every earlier day). This spares looking for a record at all."""
+    if person.is_pregnant:
+        if section.exclude_pregnant:
+            return True
+        if section.pregnant_any_age:
+            return False
+    return section.from_age_years is not None and years < section.from_age_years
+
+
 def _applies(section: _Section, person: Person, on: dt.date, stages: RuleVersion | None) -> bool:
     """Return whether a section's threshold applies to `person` on the record's day `on`."""
     if person.is_pregnant:
@@ -212,7 +260,7 @@ def _applies(section: _Section, person: Person, on: dt.date, stages: RuleVersion
         if section.pregnant_any_age:
             return True
     from_age = section.from_age_years
-    if from_age is not None and Age.between(person.birth_date, on).years < from_age:
+    if from_age is not None and completed_months(person.birth_date, on) // 12 < from_age:
         return False
     stage = section.in_stage
     if stage is not None:

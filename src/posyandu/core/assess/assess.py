@@ -10,23 +10,29 @@ past assessment can be recomputed under the rules in force on its date, or under
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from posyandu.core.assess.adult import adult_findings
+from posyandu.core.assess.adult import adult_findings_in
 from posyandu.core.assess.growth import (
     GrowthPlan,
     GrowthSection,
     finish_growth,
-    plan_growth,
+    plan_growth_in,
     score_plans,
 )
 from posyandu.core.assess.immunisation import DueDose, immunization_findings, immunizations_due
-from posyandu.core.assess.model import Assessment, AssessmentInput, GrowthStatus
+from posyandu.core.assess.model import (
+    Assessment,
+    AssessmentInput,
+    MeasurementRecord,
+    latest_first,
+)
 from posyandu.core.assess.packages import services_due
 from posyandu.core.assess.referral import referral_reasons
-from posyandu.core.assess.stages import life_stages
-from posyandu.core.assess.trend import trend_findings, weight_trend
+from posyandu.core.assess.stages import is_child, life_stages
+from posyandu.core.assess.trend import Trend, trend_findings, weight_trend
 from posyandu.core.dates import Age
 from posyandu.core.errors import CoreError, RulesError
 from posyandu.core.growth import GrowthZ
@@ -64,6 +70,34 @@ class Rules:
             found = rule_in_force(family, self.ruleset.valid_from, self.pinned(family))
             self._families[family] = found
         return found
+
+
+class _Tables(NamedTuple):
+    """The pinned version of every family an assessment reads, looked up once per rule set."""
+
+    stages: RuleVersion
+    growth_classes: str  # the version id: the growth module reads its own compiled form
+    kbm: RuleVersion
+    schedule: RuleVersion
+    thresholds: RuleVersion
+    anaemia: RuleVersion
+    referral: RuleVersion
+    packages: RuleVersion
+
+
+def _tables(ruleset: RuleVersion) -> _Tables:
+    rules = ruleset.parsed(Rules)
+    # In the order the assessment first reads them, so a missing pin is reported as before.
+    return _Tables(
+        stages=rules.family("stages"),
+        growth_classes=rules.pinned("growth_classes"),
+        kbm=rules.family("kbm"),
+        schedule=rules.family("immunisation_schedule"),
+        thresholds=rules.family("adult_thresholds"),
+        anaemia=rules.family("anaemia"),
+        referral=rules.family("referral"),
+        packages=rules.family("service_packages"),
+    )
 
 
 def rules_for(on: dt.date, version: str | None = None) -> Rules:
@@ -114,53 +148,48 @@ def assess_many(
         if isinstance(item, CoreError):
             results.append(item)
             continue
-        plan_scores = None if item.growth is None else next(scores)
+        growth = None if item.growth is None else (item.growth, next(scores))
         try:
-            results.append(_finish(item, plan_scores))
+            results.append(_finish(item, growth))
         except CoreError as exc:
             results.append(exc)
     return results
 
 
-@dataclass(frozen=True)
-class _Started:
+class _Started(NamedTuple):
     """A record with its rules, age, stages and growth plan, waiting for its z-scores."""
 
     record: AssessmentInput
-    rules: Rules
+    version: str
+    tables: _Tables
     age: Age
     stages: list[str]
+    recent: list[MeasurementRecord]  # on or before as_of, latest first
     growth: GrowthPlan | None
 
 
 def _start(record: AssessmentInput, rules_version: str | None) -> _Started:
     rules = rules_for(record.as_of, rules_version)
+    tables = rules.ruleset.parsed(_tables)
     person, as_of = record.person, record.as_of
     age = Age.between(person.birth_date, as_of)
-    stages = life_stages(person, as_of, rules.family("stages"))
-    growth = plan_growth(
-        person,
-        record.measurements,
-        as_of,
-        classes_version=rules.pinned("growth_classes"),
-        stages=rules.family("stages"),
-    )
-    return _Started(record, rules, age, stages, growth)
-
-
-def _finish(started: _Started, scores: Sequence[GrowthZ] | None) -> Assessment:
-    record, rules, age, stages = started.record, started.rules, started.age, started.stages
-    person, as_of = record.person, record.as_of
+    stages = life_stages(person, as_of, tables.stages)
+    recent = latest_first(record.measurements, as_of)
     growth = (
-        GrowthSection({}, ())
-        if started.growth is None or scores is None
-        else finish_growth(started.growth, scores)
+        plan_growth_in(person, recent, as_of, tables.growth_classes)
+        if is_child(age, tables.stages)
+        else None
     )
-    judged = _judge(record, rules, growth)
-    findings = sorted(judged.basis)
-    reasons = referral_reasons(
-        findings, pregnant=person.is_pregnant, table=rules.family("referral")
-    )
+    return _Started(record, rules.version, tables, age, stages, recent, growth)
+
+
+def _finish(started: _Started, growth: tuple[GrowthPlan, Sequence[GrowthZ]] | None) -> Assessment:
+    record, tables, age, stages = started.record, started.tables, started.age, started.stages
+    person, as_of = record.person, record.as_of
+    section = _NO_GROWTH if growth is None else finish_growth(*growth)
+    trend, due, basis = _judge(started, section)
+    findings = sorted(basis)
+    reasons = referral_reasons(findings, pregnant=person.is_pregnant, table=tables.referral)
     services = services_due(
         stages=stages,
         age=age,
@@ -169,7 +198,7 @@ def _finish(started: _Started, scores: Sequence[GrowthZ] | None) -> Assessment:
         smoker=person.smoker,
         findings=findings,
         as_of=as_of,
-        packages=rules.family("service_packages"),
+        packages=tables.packages,
         refer=bool(reasons),
     )
     return Assessment(
@@ -177,55 +206,50 @@ def _finish(started: _Started, scores: Sequence[GrowthZ] | None) -> Assessment:
         as_of=as_of,
         age=age,
         stages=tuple(stages),
-        growth=judged.growth,
-        weight_trend=judged.trend,
+        growth=section.indicators,
+        weight_trend=trend,
         findings=tuple(findings),
-        immunizations_due=tuple(judged.due),
+        immunizations_due=tuple(due),
         services_due=tuple(services),
         refer=bool(reasons),
         referral_reasons=tuple(reasons),
-        basis={code: judged.basis[code] for code in findings},
-        rules_version=rules.version,
+        basis={code: basis[code] for code in findings},
+        rules_version=started.version,
     )
 
 
-@dataclass(frozen=True)
-class _Judged:
-    """What the measurement and immunisation rules found, before referral and services."""
-
-    growth: Mapping[str, GrowthStatus]
-    trend: str | None
-    due: Sequence[DueDose]
-    basis: Mapping[str, str]  # {finding code: citation of the rule that raised it}
+_NO_GROWTH = GrowthSection({}, ())
 
 
-def _judge(record: AssessmentInput, rules: Rules, growth: GrowthSection) -> _Judged:
-    """Run the weight trend, immunisation and adult rules over the record, with its growth."""
+def _judge(
+    started: _Started, growth: GrowthSection
+) -> tuple[Trend | None, list[DueDose], dict[str, str]]:
+    """Run the weight trend, immunisation and adult rules; return the trend, the doses due
+    and {finding code: citation of the rule that raised it}, the growth findings included."""
+    record, tables = started.record, started.tables
     person, as_of = record.person, record.as_of
-    kbm = rules.family("kbm")
     trend = weight_trend(
         birth_date=person.birth_date,
         weighings=[(m.date, m.weight_kg) for m in record.measurements if m.weight_kg is not None],
         as_of=as_of,
-        kbm=kbm,
+        kbm=tables.kbm,
     )
-    schedule = rules.family("immunisation_schedule")
     due = immunizations_due(
         birth_date=person.birth_date,
         doses=[(dose.vaccine, dose.date) for dose in record.immunizations],
         as_of=as_of,
         province_code=person.province_code,
-        schedule=schedule,
+        schedule=tables.schedule,
     )
-    adult = adult_findings(
+    adult = adult_findings_in(
         person,
-        record.measurements,
+        started.recent,
         as_of,
-        thresholds=rules.family("adult_thresholds"),
-        anaemia=rules.family("anaemia"),
-        stages=rules.family("stages"),
+        thresholds=tables.thresholds,
+        anaemia=tables.anaemia,
+        stages=tables.stages,
     )
     basis = {finding.code: finding.basis for finding in (*growth.findings, *adult)}
-    basis.update(dict.fromkeys(trend_findings(trend), kbm.citation))
-    basis.update(dict.fromkeys(immunization_findings(due), schedule.citation))
-    return _Judged(growth.indicators, trend, due, basis)
+    basis.update(dict.fromkeys(trend_findings(trend), tables.kbm.citation))
+    basis.update(dict.fromkeys(immunization_findings(due), tables.schedule.citation))
+    return trend, due, basis

@@ -34,7 +34,7 @@ from posyandu.core.assess.model import (
     latest_first,
 )
 from posyandu.core.assess.stages import is_child
-from posyandu.core.dates import DAYS_PER_MONTH, Age
+from posyandu.core.dates import DAYS_PER_MONTH, Age, completed_months
 from posyandu.core.growth import (
     ChildMeasurement,
     GrowthZ,
@@ -113,8 +113,15 @@ def plan_growth(
     """Return what a child's growth section needs scored on `as_of`, or None for an adult."""
     if not is_child(Age.between(person.birth_date, as_of), stages):
         return None
+    return plan_growth_in(person, latest_first(records, as_of), as_of, classes_version)
+
+
+def plan_growth_in(
+    person: Person, recent: Sequence[MeasurementRecord], as_of: dt.date, classes_version: str
+) -> GrowthPlan:
+    """Return the plan of a child from `recent`, the records on or before as_of latest first
+    (`latest_first`), for callers that already have them in that order."""
     rules = growth_class_rules(as_of, classes_version)
-    recent = latest_first(records, as_of)
     chosen: list[MeasurementRecord] = []
     to_score: list[ChildMeasurement] = []
     references: list[bool] = []
@@ -179,10 +186,10 @@ def finish_growth(plan: GrowthPlan, scores: Sequence[GrowthZ]) -> GrowthSection:
 
 def _child(person: Person, record: MeasurementRecord) -> tuple[bool, ChildMeasurement]:
     """Return (2007 reference?, the child as measured on the record's date) for scoring."""
-    age = Age.between(person.birth_date, record.date)
+    days = (record.date - person.birth_date).days
     child = ChildMeasurement(
         sex=1 if person.sex == "M" else 2,
-        age_days=age.days,
+        age_days=days,
         weight_kg=record.weight_kg,
         lenhei_cm=record.lenhei_cm,
         # No recorded method is left to WHO's default by age, not read from the field name:
@@ -191,9 +198,9 @@ def _child(person: Person, record: MeasurementRecord) -> tuple[bool, ChildMeasur
         oedema=record.oedema is True,
         headc_cm=record.headc_cm,
     )
-    if age.months < _WHO2007_FROM_MONTHS:
+    if completed_months(person.birth_date, record.date) < _WHO2007_FROM_MONTHS:
         return False, child
-    if age.days < _WHO2007_FIRST_DAY:
+    if days < _WHO2007_FIRST_DAY:
         child = dataclasses.replace(child, age_days=_WHO2007_FIRST_DAY)
     return True, child
 
@@ -202,4 +209,4 @@ def _muac(person: Person, record: MeasurementRecord) -> tuple[float, int] | None
     """Return the record's MUAC and the completed months on its date."""
     if record.muac_cm is None:
         return None
-    return record.muac_cm, Age.between(person.birth_date, record.date).months
+    return record.muac_cm, completed_months(person.birth_date, record.date)

@@ -18,6 +18,7 @@ table asks for it (`smoker = "unknown"`) instead of deciding PUMA.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -93,23 +94,24 @@ class _Visit(NamedTuple):
 
 
 _Test = Callable[[_Visit], bool]
-# Distinct outcomes remembered per table before the memo starts afresh (a bound, not a tuning).
-_MEMO_LIMIT = 4096
+# Outcomes remembered per table before the memo starts afresh (a bound on memory).
+_MEMO_LIMIT = 1 << 16
 
 
 @dataclass(frozen=True)
 class _Compiled:
-    """A validated table ready to apply: each rule's conditions as one test, and memos.
+    """A validated table ready to apply: each rule's conditions as one test, and a memo.
 
-    `candidates` remembers, per set of stages, the rules those stages call (with the stages
-    calling each); `lists` remembers the services list per set of stages and rules that held.
-    Both depend only on the table, so they are kept with it.
+    Two visits with the same `_key` meet the same conditions of every rule, so the services
+    list is worked out once per key and remembered with the table (`outcomes`).
     """
 
     rules: tuple[ServiceRule, ...]
     tests: tuple[_Test | None, ...]  # None: the rule has no condition
-    candidates: dict[frozenset[str], tuple[tuple[int, frozenset[str]], ...]]
-    lists: dict[tuple[frozenset[str], tuple[int, ...]], tuple[ServiceDue, ...]]
+    month_cuts: tuple[int, ...]  # every age in months where some age condition changes
+    year_cuts: tuple[int, ...]  # the same in years
+    finding_codes: frozenset[str]  # every code some any_finding condition names
+    outcomes: dict[tuple[Any, ...], tuple[ServiceDue, ...]]
 
 
 def _is_count(value: object) -> bool:
@@ -218,16 +220,7 @@ def _read_rules(packages: RuleVersion) -> tuple[ServiceRule, ...]:
     return rules
 
 
-def _visit(
-    stages: Sequence[str],
-    age: Age,
-    sex: str,
-    pregnant: bool,
-    smoker: bool | None,
-    findings: Sequence[str],
-    as_of: dt.date,
-    refer: bool,
-) -> _Visit:
+def _check(stages: Sequence[str], age: Age, sex: str, findings: Sequence[str]) -> None:
     if isinstance(stages, str) or not STAGE_CODES.issuperset(stages):
         raise InputError("stages", f"unknown stage codes in {stages!r}")
     if isinstance(findings, str):
@@ -236,10 +229,6 @@ def _visit(
         raise InputError("sex", f"must be 'M' or 'F', not {sex!r}")
     if age.days < 0:
         raise InputError("age", "is negative: the birth date is after the assessment date")
-    answer = "unknown" if smoker is None else ("yes" if smoker else "no")
-    return _Visit(
-        frozenset(stages), age, sex, pregnant, answer, frozenset(findings), as_of.month, refer
-    )
 
 
 def services_due(
@@ -258,25 +247,55 @@ def services_due(
 
     `refer` is the assessment's referral decision; it calls for the referral letter.
     """
-    visit = _visit(stages, age, sex, pregnant, smoker, findings, as_of, refer)
+    _check(stages, age, sex, findings)
+    answer = "unknown" if smoker is None else ("yes" if smoker else "no")
+    visit = _Visit(
+        frozenset(stages), age, sex, pregnant, answer, frozenset(findings), as_of.month, refer
+    )
     table = packages.parsed(_compile)
-    called = table.candidates.get(visit.stages)
-    if called is None:
-        called = _called(table.rules, visit.stages)
-        _remember(table.candidates, visit.stages, called)
-    tests = table.tests
-    held = tuple(i for i, _ in called if (test := tests[i]) is None or test(visit))
-    key = (visit.stages, held)
-    listed = table.lists.get(key)
+    key = _key(table, visit)
+    listed = table.outcomes.get(key)
     if listed is None:
-        listed = _listed(table.rules, called, held)
-        _remember(table.lists, key, listed)
+        listed = _listed(table, visit)
+        if len(table.outcomes) >= _MEMO_LIMIT:
+            table.outcomes.clear()
+        table.outcomes[key] = listed
     return list(listed)
+
+
+def _key(table: _Compiled, visit: _Visit) -> tuple[Any, ...]:
+    """Return what the rules' conditions can tell apart in a visit: ages only by the bounds
+    they cross, findings only those some condition names."""
+    return (
+        visit.stages,
+        bisect.bisect_right(table.month_cuts, visit.age.months),
+        bisect.bisect_right(table.year_cuts, visit.age.years),
+        visit.sex,
+        visit.pregnant,
+        visit.smoker,
+        visit.findings & table.finding_codes,
+        visit.month,
+        visit.refer,
+    )
 
 
 def _compile(packages: RuleVersion) -> _Compiled:
     rules = service_rules(packages)
-    return _Compiled(rules, tuple(_test(rule.when) for rule in rules), {}, {})
+    whens = [rule.when for rule in rules]
+
+    def cuts(low: str, high: str) -> tuple[int, ...]:
+        # `age >= v` changes at v, `age <= v` at v + 1.
+        found = {w[low] for w in whens if low in w} | {w[high] + 1 for w in whens if high in w}
+        return tuple(sorted(found))
+
+    return _Compiled(
+        rules=rules,
+        tests=tuple(_test(when) for when in whens),
+        month_cuts=cuts("min_age_months", "max_age_months"),
+        year_cuts=cuts("min_age_years", "max_age_years"),
+        finding_codes=frozenset().union(*(w.get("any_finding", ()) for w in whens)),
+        outcomes={},
+    )
 
 
 def _test(when: Mapping[str, Any]) -> _Test | None:
@@ -291,31 +310,15 @@ def _test(when: Mapping[str, Any]) -> _Test | None:
     return test
 
 
-def _called(
-    rules: Sequence[ServiceRule], stages: frozenset[str]
-) -> tuple[tuple[int, frozenset[str]], ...]:
-    """Return (rule index, the stages calling it) of each rule that one of `stages` calls."""
-    return tuple((i, calling) for i, rule in enumerate(rules) if (calling := stages & rule.stages))
-
-
-def _listed(
-    rules: Sequence[ServiceRule],
-    called: Sequence[tuple[int, frozenset[str]]],
-    held: Sequence[int],
-) -> tuple[ServiceDue, ...]:
-    """Return the services of the rules that held, by code, each with all its calling stages."""
-    calling_of = dict(called)
+def _listed(table: _Compiled, visit: _Visit) -> tuple[ServiceDue, ...]:
+    """Return the services of the rules that the visit's stages call and whose tests hold,
+    by code, each with every stage calling it."""
     due: dict[str, tuple[ServiceRule, set[str]]] = {}
-    for i in held:
-        rule = rules[i]
-        due.setdefault(rule.code, (rule, set()))[1].update(calling_of[i])
+    for rule, test in zip(table.rules, table.tests, strict=True):
+        calling = visit.stages & rule.stages
+        if calling and (test is None or test(visit)):
+            due.setdefault(rule.code, (rule, set()))[1].update(calling)
     return tuple(
         ServiceDue(code, rule.label, rule.by, tuple(sorted(calling)))
         for code, (rule, calling) in sorted(due.items())
     )
-
-
-def _remember(memo: dict[Any, Any], key: object, value: object) -> None:
-    if len(memo) >= _MEMO_LIMIT:
-        memo.clear()
-    memo[key] = value

@@ -41,8 +41,24 @@ class _Stage(NamedTuple):
 def life_stages(person: Person, on: dt.date, table: RuleVersion) -> list[str]:
     """Return the codes of the stages `person` is in on `on`, sorted."""
     age = Age.between(person.birth_date, on)
-    # The table is read sorted by code, so the stages held come out sorted.
-    return [stage.code for stage in table.parsed(_read) if _holds(stage, person, age, on)]
+    by_unit = {"days": age.days, "months": age.months, "years": age.years}
+    if person.delivery_date is not None:
+        by_unit[_SINCE_DELIVERY] = (on - person.delivery_date).days
+    sex, pregnant = person.sex, person.is_pregnant
+    held: list[str] = []
+    # The table is read sorted by code, so the stages held come out sorted. This is `_holds`
+    # for every stage at once, with the person's values read once.
+    for code, stage_sex, when_pregnant, unit, low, high in table.parsed(_read):
+        if stage_sex is not None and sex != stage_sex:
+            continue
+        if when_pregnant:
+            if pregnant:
+                held.append(code)
+            continue
+        value = by_unit.get(unit)  # type: ignore[arg-type]  # None: no delivery date
+        if value is not None and low <= value and (high is None or value <= high):
+            held.append(code)
+    return held
 
 
 def in_stage(code: str, person: Person, on: dt.date, table: RuleVersion) -> bool:

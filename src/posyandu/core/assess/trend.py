@@ -51,9 +51,11 @@ def weight_trend(
     Raises InputError for a weighing dated before birth or a weight that is not a positive
     number; its field names the position in `weighings` (`weighings[2].weight_kg`).
     """
+    if not 0 <= completed_months(birth_date, as_of) < kbm.parsed(_age_limit):
+        _check(birth_date, weighings)  # no trend, but bad weighings are still an error
+        return None
     monthly = _latest_per_month(birth_date, weighings, as_of)
-    age_limit = kbm.parsed(_age_limit)
-    if not monthly or not 0 <= completed_months(birth_date, as_of) < age_limit:
+    if not monthly:
         return None
     month = max(monthly)
     if month - 1 not in monthly:
@@ -100,6 +102,14 @@ def _latest_per_month(
         if held is None or day >= held[0]:
             monthly[key] = (day, grams)
     return monthly
+
+
+def _check(birth_date: dt.date, weighings: Sequence[tuple[dt.date, float]]) -> None:
+    """Raise what `_latest_per_month` raises for a bad weighing, without grouping them."""
+    for index, (day, weight_kg) in enumerate(weighings):
+        _to_grams(index, weight_kg)
+        if day < birth_date:
+            raise InputError(f"weighings[{index}].date", f"{day.isoformat()} is before birth")
 
 
 def _to_grams(index: int, weight_kg: float) -> int:

@@ -18,18 +18,19 @@ from posyandu.core.assess.stages import life_stages
 from posyandu.core.dates import DAYS_PER_MONTH, Age
 from posyandu.core.growth.classify import growth_class_rules
 from posyandu.registry.chart import growth_chart
-from posyandu.registry.labels import (
+from posyandu.registry.mappers import gestational_weeks, open_pregnancy, person_to_core
+from posyandu.registry.models import Person, Pregnancy
+from posyandu.registry.selectors import PersonHistory
+from posyandu.web.labels import (
     DOSE_STATUSES,
+    INDICATORS,
     TRENDS,
     age_text,
+    class_look,
     finding_look,
     stage_label,
     vaccine_label,
 )
-from posyandu.registry.mappers import gestational_weeks, open_pregnancy, person_to_core
-from posyandu.registry.models import Person, Pregnancy
-from posyandu.registry.selectors import PersonHistory
-from posyandu.web.labels import INDICATORS, class_look
 
 BY = {"kader": _("by the kader"), "nakes": _("by the midwife or nurse")}
 CHART_TITLES = {

@@ -12,10 +12,10 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from posyandu.registry.labels import age_text, stage_label
 from posyandu.visits import selectors
 from posyandu.visits.models import ServiceDay, Visit
 from posyandu.visits.selectors import Visitor
+from posyandu.web.labels import age_text, stage_label
 
 # The five steps (lima langkah): the visit's time field, the words, the page of the step.
 STEPS: tuple[tuple[str, Any, str | None], ...] = (

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from posyandu.accounts.scope import is_nakes
 from posyandu.core.rulebook import rule_in_force
-from posyandu.registry.labels import stage_label
 from posyandu.registry.selectors import person_get
 from posyandu.visits import selectors, services
 from posyandu.visits.access import posyandu_run_by, works_at
@@ -31,6 +30,7 @@ from posyandu.visits.views.common import (
     next_step_url,
     visitor_row,
 )
+from posyandu.web.labels import stage_label
 
 # The registry's "new person" page (/warga/baru/); it comes back to the day with `?next=`.
 REGISTER = "registry:new"

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST
 from posyandu.accounts.scope import AnyUser, is_nakes
 from posyandu.referrals.forms import ReferralIssueForm
 from posyandu.referrals.services import referral_issue
-from posyandu.registry.labels import DOSE_STATUSES, vaccine_label
 from posyandu.visits import selectors, services
 from posyandu.visits.forms import ServicesForm
 from posyandu.visits.selectors import Visitor
 from posyandu.visits.views.common import add_service_errors, visit_context, visitor_or_404
+from posyandu.web.labels import DOSE_STATUSES, vaccine_label
 
 # Services of the package that other steps record: the measurements (step 2), the KMS (step 3),
 # counselling (step 5), the referral letter ("Rujuk") and immunisation (its own list).

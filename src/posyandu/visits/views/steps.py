@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from posyandu.registry.labels import TRENDS, finding_look
 from posyandu.visits import services
 from posyandu.visits.forms import (
     FIELD_ORDER,
@@ -32,7 +31,7 @@ from posyandu.visits.views.common import (
     visit_context,
     visitor_or_404,
 )
-from posyandu.web.labels import INDICATORS, class_look
+from posyandu.web.labels import INDICATORS, TRENDS, class_look, finding_look
 
 
 @login_required
