@@ -14,6 +14,7 @@ from posyandu.accounts.models import NAKES_ROLES, Role
 from posyandu.accounts.scope import AnyUser, membership_of, posyandu_for, posyandu_under
 from posyandu.regions.models import Facility
 from posyandu.registry.models import Person
+from posyandu.visits.models import Visit
 
 
 def works_at(user: AnyUser, posyandu: Facility) -> bool:
@@ -34,6 +35,29 @@ def require_nakes(user: AnyUser, posyandu: Facility) -> None:
     membership = membership_of(user)
     if membership is None or membership.role not in NAKES_ROLES or not works_at(user, posyandu):
         raise PermissionDenied(_("Only a health worker (bidan/perawat) may do this."))
+
+
+def may_record_immunization(user: AnyUser, visit: Visit) -> bool:
+    """Return True when `user` may record a dose given at `visit`.
+
+    A nakes gives the vaccine. At a posyandu day the kader may record the dose the nakes gave
+    (she does the recording step, and the nakes confirms the whole day when it is closed);
+    away from a posyandu day only a nakes records.
+    """
+    membership = membership_of(user)
+    if membership is None or not works_at(user, visit.posyandu):
+        return False
+    if membership.role in NAKES_ROLES:
+        return True
+    return membership.role == Role.KADER and visit.service_day_id is not None
+
+
+def require_immunization_recorder(user: AnyUser, visit: Visit) -> None:
+    """Refuse unless `user` may record a dose at `visit` (see may_record_immunization)."""
+    if not may_record_immunization(user, visit):
+        raise PermissionDenied(
+            _("Only a health worker, or the kader at a posyandu day, may record a dose.")
+        )
 
 
 def require_person_in_scope(user: AnyUser, person: Person) -> None:

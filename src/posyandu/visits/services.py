@@ -24,6 +24,7 @@ from posyandu.regions.models import Facility
 from posyandu.registry.models import Person
 from posyandu.visits import checks
 from posyandu.visits.access import (
+    require_immunization_recorder,
     require_nakes,
     require_person_in_scope,
     require_works_at,
@@ -302,12 +303,15 @@ def visit_mark_recorded(*, user: AnyUser, visit: Visit) -> Visit:
 def immunization_record(
     *, user: AnyUser, uuid: uuid_lib.UUID, visit: Visit, vaccine: str, batch: str = ""
 ) -> ImmunizationGiven:
-    """Record a vaccine dose given at a visit (nakes only; a code of the schedule in force)."""
+    """Record a vaccine dose given at a visit (a code of the schedule in force).
+
+    The nakes gives it; she or, at a posyandu day, the kader records it (access rules).
+    """
     existing = ImmunizationGiven.objects.filter(uuid=uuid).first()
     if existing is not None:
-        require_nakes(user, _place_of(existing))
+        require_immunization_recorder(user, existing.visit or visit)
         return existing
-    require_nakes(user, visit.posyandu)
+    require_immunization_recorder(user, visit)
     checks.require_not_closed(visit.service_day)
     checks.require_vaccine_due(visit, vaccine)
     dose = ImmunizationGiven.objects.create(

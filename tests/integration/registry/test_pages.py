@@ -343,3 +343,21 @@ def test_card_of_a_pregnant_woman_shows_her_weeks_and_no_child_chart(client, jej
     assert re.search(r">20\s", text)  # "20 minggu"
     assert "<svg" not in text
     assert f"?ibu={ibu.uuid}" in text  # register her baby
+
+
+
+def test_register_page_returns_to_the_service_day_it_came_from(client, jejaring):
+    client.force_login(jejaring.user("kader_sari"))
+    day = "/hari-buka/00000000-0000-0000-0000-000000000001/"
+    data = _form(client) | {"posyandu": str(jejaring.melati.uuid)}
+    response = client.post(f"{NEW}?next={day}", data)
+    assert response.status_code == 302
+    assert response["Location"] == day
+
+
+def test_register_page_ignores_next_to_another_site(client, jejaring):
+    client.force_login(jejaring.user("kader_sari"))
+    data = _form(client) | {"posyandu": str(jejaring.melati.uuid)}
+    response = client.post(f"{NEW}?next=https://example.com/", data)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/warga/")

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from posyandu.referrals.models import Referral
 from posyandu.visits import services
-from posyandu.visits.models import Measurement, ServiceDay, ServiceGiven, Visit
+from posyandu.visits.models import ImmunizationGiven, Measurement, ServiceDay, ServiceGiven, Visit
 from tests.factories import PersonFactory
 from tests.unit.visits.factories import (
     MeasurementFactory,
@@ -194,13 +194,26 @@ def test_services_page_disables_nakes_services_for_kader(client, jejaring, small
     visit = Visit.objects.get()
     page = client.get(_visit_url("visits:services", visit)).content.decode()
     assert 'value="sdidtk" disabled' in page
-    assert 'value="bcg" disabled' in page
+    assert 'value="bcg" disabled' not in page  # she records the dose the bidan gave today
     refused = client.post(
-        _visit_url("visits:services", visit), {"token": str(uuid.uuid4()), "vaccines": ["bcg"]}
+        _visit_url("visits:services", visit), {"token": str(uuid.uuid4()), "services": ["sdidtk"]}
     )
     assert refused.status_code == 200
     assert not Visit.objects.get(pk=visit.pk).served_at
     assert not ServiceGiven.objects.exists()
+
+
+def test_services_page_lets_kader_record_a_dose_at_the_posyandu_day(
+    client, jejaring, small_posyandu
+):
+    client.force_login(jejaring.user("kader_sari"))
+    _check_in(client, small_posyandu, small_posyandu.baby)
+    visit = Visit.objects.get()
+    client.post(
+        _visit_url("visits:services", visit),
+        {"token": str(uuid.uuid4()), "vaccines": ["bcg"], "batch": "B7"},
+    )
+    assert [dose.vaccine for dose in ImmunizationGiven.objects.all()] == ["bcg"]
 
 
 def test_services_page_lets_bidan_immunise(client, jejaring, small_posyandu):

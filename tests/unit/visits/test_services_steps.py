@@ -59,10 +59,28 @@ def test_visit_mark_recorded_by_outsider_refused(jejaring, visit):
 # --- step 4 -----------------------------------------------------------------------------------
 
 
-def test_immunization_record_by_kader_refused(jejaring, visit):
+def test_immunization_record_by_kader_at_the_posyandu_day_records_the_dose(jejaring, visit):
+    dose = services.immunization_record(
+        user=jejaring.user("kader_sari"), uuid=uuid.uuid4(), visit=visit, vaccine="bcg"
+    )
+    assert dose.recorded_by == jejaring.user("kader_sari")
+
+
+def test_immunization_record_by_kader_away_from_a_posyandu_day_refused(jejaring, visit):
+    home = Visit.objects.create(
+        person=visit.person, posyandu=visit.posyandu, date=visit.date, place="home"
+    )
     with pytest.raises(PermissionDenied):
         services.immunization_record(
-            user=jejaring.user("kader_sari"), uuid=uuid.uuid4(), visit=visit, vaccine="bcg"
+            user=jejaring.user("kader_sari"), uuid=uuid.uuid4(), visit=home, vaccine="bcg"
+        )
+    assert not ImmunizationGiven.objects.exists()
+
+
+def test_immunization_record_by_outsider_refused(jejaring, visit):
+    with pytest.raises(PermissionDenied):
+        services.immunization_record(
+            user=jejaring.user("outsider"), uuid=uuid.uuid4(), visit=visit, vaccine="bcg"
         )
     assert not ImmunizationGiven.objects.exists()
 

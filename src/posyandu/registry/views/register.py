@@ -9,7 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from posyandu.core.dates import add_months
 from posyandu.registry.checks import MOTHER_MIN_YEARS_OLDER
@@ -48,8 +50,17 @@ def person_new(request: HttpRequest) -> HttpResponse:
         except InvalidInputError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            return redirect("registry:card", uuid=person.uuid)
+            return redirect(_next_page(request) or reverse("registry:card", args=[person.uuid]))
     return render(request, "registry/person_form.html", {"form": form})
+
+
+def _next_page(request: HttpRequest) -> str | None:
+    """Return `?next=` when it is a page of this site (the service day the kader came from)."""
+    target = request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and safe else None
 
 
 def _initial(request: HttpRequest) -> dict[str, Any]:

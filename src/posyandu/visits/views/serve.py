@@ -1,5 +1,6 @@
 """Step 4 of a visit: the services due from `assess` as checkboxes (nakes-only ones disabled for
-a kader), the immunisations due (nakes only), and "Rujuk" with the referral reasons pre-filled."""
+a kader), the immunisations due (given by the nakes; recorded by her or, at a posyandu day, by the
+kader), and "Rujuk" with the referral reasons pre-filled."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from posyandu.accounts.scope import AnyUser, is_nakes
 from posyandu.referrals.forms import ReferralIssueForm
 from posyandu.referrals.services import referral_issue
 from posyandu.visits import selectors, services
+from posyandu.visits.access import may_record_immunization
 from posyandu.visits.forms import ServicesForm
 from posyandu.visits.selectors import Visitor
 from posyandu.visits.views.common import add_service_errors, visit_context, visitor_or_404
@@ -64,14 +66,14 @@ def _service_rows(user: AnyUser, visitor: Visitor, given: frozenset[str]) -> lis
 def _vaccine_rows(user: AnyUser, visitor: Visitor) -> list[dict[str, Any]]:
     if visitor.assessment is None:
         return []
-    nakes = is_nakes(user)
+    recorder = may_record_immunization(user, visitor.visit)
     return [
         {
             "code": dose.vaccine,
             "label": vaccine_label(dose.vaccine),
             "status": DOSE_STATUSES.get(dose.status),
             "due_date": dose.due_date,
-            "enabled": nakes and dose.status != "missed",
+            "enabled": recorder and dose.status != "missed",
         }
         for dose in visitor.assessment.immunizations_due
     ]
@@ -100,6 +102,7 @@ def _page(request: HttpRequest, visitor: Visitor, **forms: Any) -> Any:
         vaccines_given=[(dose, vaccine_label(dose.vaccine)) for dose in facts.vaccines],
         referrals=facts.referrals,
         is_nakes=is_nakes(request.user),
+        may_record_doses=may_record_immunization(request.user, visitor.visit),
     )
     return render(request, "visits/visit_services.html", context)
 
