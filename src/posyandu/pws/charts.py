@@ -45,20 +45,28 @@ def sparkline(
             f'<line class="target" x1="{PAD}" y1="{y:.1f}" x2="{WIDTH - PAD}" y2="{y:.1f}" />'
         )
     parts.append(f'<path class="line" d="{_path(values, step, y_of)}" />')
-    for i, (v, month) in enumerate(zip(values, months, strict=True)):
-        x = PAD + i * step
-        if v is None:
-            parts.append(
-                f'<circle class="point none" cx="{x:.1f}" cy="{HEIGHT - PAD:.1f}" r="1.8">'
-                f"<title>{escape(month)}: –</title></circle>"
-            )
-        else:
-            parts.append(
-                f'<circle class="point" cx="{x:.1f}" cy="{y_of(v):.1f}" r="2.2">'
-                f"<title>{escape(month)}: {escape(number_format(round(v, decimals), decimals))}</title></circle>"
-            )
+    parts += [
+        _point(PAD + i * step, v, y_of, month, decimals)
+        for i, (v, month) in enumerate(zip(values, months, strict=True))
+    ]
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text part above is escaped
+
+
+def _point(
+    x: float, v: float | None, y_of: Callable[[float], float], month: str, decimals: int
+) -> str:
+    """Return one month's point with its tooltip (hollow, on the baseline, without a value)."""
+    if v is None:
+        return (
+            f'<circle class="point none" cx="{x:.1f}" cy="{HEIGHT - PAD:.1f}" r="1.8">'
+            f"<title>{escape(month)}: –</title></circle>"
+        )
+    shown = escape(number_format(round(v, decimals), decimals))
+    return (
+        f'<circle class="point" cx="{x:.1f}" cy="{y_of(v):.1f}" r="2.2">'
+        f"<title>{escape(month)}: {shown}</title></circle>"
+    )
 
 
 def _path(values: Sequence[float | None], step: float, y_of: Callable[[float], float]) -> str:

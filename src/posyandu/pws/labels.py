@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
-from posyandu.web.labels import Look
+from posyandu.web.labels import Look, vaccine_label
 
 GROUPS: dict[str, Promise] = {
     "skdn": _("Weighing of under-fives (SKDN)"),
@@ -51,11 +51,11 @@ INDICATORS: dict[str, Promise] = {
     "measured_bfa_5_18": _("Children 5–18 years measured"),
     "thin_5_18": _("Thin children 5–18 years"),
     "obese_5_18": _("Obese children 5–18 years"),
-    "prev_stunting": _("Stunting"),
-    "prev_stunting_severe": _("Severe stunting"),
-    "prev_wasting": _("Wasting"),
-    "prev_underweight": _("Underweight"),
-    "prev_overweight": _("Overweight (under-fives)"),
+    "prev_stunting": _("Stunting prevalence"),
+    "prev_stunting_severe": _("Severe stunting prevalence"),
+    "prev_wasting": _("Wasting prevalence"),
+    "prev_underweight": _("Underweight prevalence"),
+    "prev_overweight": _("Overweight prevalence (under-fives)"),
     "prev_muac_red": _("MUAC in the red"),
     "prev_thinness_5_18": _("Thinness, 5–18 years"),
     "prev_obesity_5_18": _("Obesity, 5–18 years"),
@@ -101,23 +101,6 @@ INDICATORS: dict[str, Promise] = {
     "served": _("People served"),
 }
 
-# Vaccine names are the same in both languages.
-VACCINES = {
-    "hb0": "HB0",
-    "bcg": "BCG",
-    "opv4": "Polio 4 (OPV)",
-    "dpt_hb_hib1": "DPT-HB-Hib 1",
-    "dpt_hb_hib3": "DPT-HB-Hib 3",
-    "dpt_hb_hib4": "DPT-HB-Hib 4",
-    "ipv1": "IPV 1",
-    "ipv2": "IPV 2",
-    "pcv2": "PCV 2",
-    "pcv3": "PCV 3",
-    "rv3": "Rotavirus 3",
-    "mr1": "MR 1",
-    "mr2": "MR 2",
-}
-
 
 def _generated(code: str) -> str:
     for prefix, text in (
@@ -126,7 +109,7 @@ def _generated(code: str) -> str:
     ):
         if code.startswith(prefix):
             vaccine = code.removeprefix(prefix)
-            return str(text) % {"vaccine": VACCINES.get(vaccine, vaccine)}
+            return str(text) % {"vaccine": vaccine_label(vaccine)}
     for suffix, text in (
         ("_started", _("Started the series (%(code)s)")),
         ("_dropped", _("Dropped out (%(code)s)")),

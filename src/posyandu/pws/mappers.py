@@ -48,8 +48,15 @@ _MEASURED = (
 
 _F = TypeVar("_F", Measurement, ImmunizationGiven, ServiceGiven)
 # The columns `measurement_record` reads, in its argument order, after the person id.
-_MEASUREMENT_COLUMNS = ("person_id", "date", "measure", "lenhei_cm", "glucose_kind", "oedema",
-                        *_MEASURED)  # fmt: skip
+_MEASUREMENT_COLUMNS = (
+    "person_id",
+    "date",
+    "measure",
+    "lenhei_cm",
+    "glucose_kind",
+    "oedema",
+    *_MEASURED,
+)
 
 
 _GLUCOSE_KINDS: dict[str, Literal["random", "fasting"]] = {
@@ -180,9 +187,13 @@ class _Facts:
 
 
 def measurement_record(
-    day: dt.date, method: str, lenhei: Decimal | None, glucose_kind: str, oedema: bool | None,
+    day: dt.date,
+    method: str,
+    lenhei: Decimal | None,
+    glucose_kind: str,
+    oedema: bool | None,
     *values: Decimal | int | None,
-) -> MeasurementRecord:  # fmt: skip
+) -> MeasurementRecord:
     """Return the assess record of one measurement row (lying length or standing height)."""
     length = _float(lenhei)
     standing = method == Measurement.Method.STANDING

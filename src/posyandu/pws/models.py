@@ -37,4 +37,5 @@ class MonthlyRollup(models.Model):
         indexes = [models.Index(fields=["month", "indicator"])]
 
     def __str__(self) -> str:
-        return f"{self.posyandu_id} {self.month:%Y-%m} {self.indicator} {self.numerator}/{self.denominator}"
+        tally = f"{self.numerator}/{self.denominator}"
+        return f"{self.posyandu_id} {self.month:%Y-%m} {self.indicator} {tally}"

@@ -16,7 +16,6 @@ from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from posyandu.core.indicators import Definition, goal
 from posyandu.pws import labels
@@ -60,9 +59,7 @@ def fraction_text(reading: Reading) -> str:
     if kind == "ratio":
         return f"{tally.numerator} / {tally.denominator}"
     if kind == "median":
-        return ngettext("of %(n)s referral", "of %(n)s referrals", tally.denominator) % {
-            "n": tally.denominator
-        }
+        return _("of %(n)s referrals") % {"n": tally.denominator}
     return ""
 
 
@@ -118,7 +115,8 @@ class Card:
 def card(code: str, series: list[Reading | None], query: str) -> Card:
     """Return the card of `code` whose last reading in `series` is the selected month."""
     current = series[-1]
-    assert current is not None
+    if current is None:
+        raise ValueError(f"no reading of {code} for the selected month")
     previous = series[-2] if len(series) > 1 else None
     move, icon = movement_words(current, previous)
     target = current.definition.target

@@ -19,6 +19,7 @@ from django.db.models.functions import Substr
 
 from posyandu.accounts.models import AGGREGATE_ONLY_ROLES, Role
 from posyandu.accounts.scope import AnyUser, area_posyandu_for, membership_of, posyandu_for
+from posyandu.core.errors import RulesError
 from posyandu.core.indicators import (
     Definition,
     IndicatorRules,
@@ -132,7 +133,10 @@ def area_trend(
     tallies = _sum_rollups(rows, codes, key=F("month"))
     out: dict[tuple[dt.date, str], Reading] = {}
     for month in months:
-        rules = rules_for_month(month)
+        try:
+            rules = rules_for_month(month)
+        except RulesError:
+            continue  # before the first indicator rules: no reading, a gap in the trend
         for code in codes:
             if code in rules.by_code:
                 tally = tallies.get((month, code), Tally(0, 0))
@@ -163,6 +167,7 @@ def area_breakdown(area: Area, month: dt.date, codes: Iterable[str], level: str)
 def rank(groups: list[Group], code: str) -> list[Group]:
     """Return the groups best first by `code` (its target's direction), places without a value
     last; ties by name."""
+
     def sort_key(group: Group) -> tuple[int, float, str]:
         reading = group.readings[code]
         target = reading.definition.target
@@ -265,14 +270,20 @@ def _sum_rollups(
 def _median_codes() -> frozenset[str]:
     from posyandu.core.indicators import all_indicator_rules
 
-    return frozenset(d.code for r in all_indicator_rules() for d in r.definitions if d.kind == "median")
+    return frozenset(
+        d.code for r in all_indicator_rules() for d in r.definitions if d.kind == "median"
+    )
 
 
 def _places(area: Area, level: str) -> list[tuple[object, str, str | None]]:
     """Return (key, name, posyandu uuid or None) of every place of `level` in the area."""
     if level == "kabupaten":
         codes = sorted(
-            set(area.posyandu.annotate(kab=Substr("region__code", 1, 5)).values_list("kab", flat=True))
+            set(
+                area.posyandu.annotate(kab=Substr("region__code", 1, 5)).values_list(
+                    "kab", flat=True
+                )
+            )
         )
         names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
         return [(code, names.get(code, code), None) for code in codes]

@@ -8,14 +8,18 @@ that moves a fact (another date, person or posyandu) marks the place it left too
 pre_save. Facts are counted for the person's posyandu (a merged duplicate's for the survivor's).
 
 What fires no signal does not refresh: `bulk_create`, `QuerySet.update()` and `.delete()`.
-Bulk loaders (the demo generator, imports) call `rollup_rebuild` when they finish.
+Bulk loaders (the demo generator, imports) call `rollup_rebuild` when they finish; one that
+writes through the services can first wrap its work in `rollups_paused()`, so it does not
+refresh a posyandu after every commit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import models, transaction
@@ -82,7 +86,8 @@ def _service_day_marks(day: ServiceDay) -> Marks:
 def _person_marks(person: Person) -> Marks:
     """Mark the person's posyandu from the day she is known (registration, visit, weighing)."""
     known = [timezone.localdate(person.created_at)] if person.created_at else []
-    if person.pk is not None:
+    # A person saved for the first time has no visit or weighing yet.
+    if person.pk is not None and not getattr(person, "_pws_new", False):
         for model in (Visit, Measurement):
             first = model.objects.filter(person_id=person.pk).order_by("date").values("date")[:1]
             known += [row["date"] for row in first]
@@ -105,6 +110,23 @@ _MARKS: dict[type[models.Model], Callable[[Any], Marks]] = {
 }
 
 
+_STATE = threading.local()
+
+
+@contextmanager
+def rollups_paused() -> Iterator[None]:
+    """Suspend the live refresh in this thread (bulk loaders, imports, the demo generator).
+
+    The caller runs `services.rollup_rebuild` when it is done, so the rollups catch up.
+    """
+    depth = getattr(_STATE, "paused", 0)
+    _STATE.paused = depth + 1
+    try:
+        yield
+    finally:
+        _STATE.paused = depth
+
+
 def schedule(marks: Marks) -> None:
     """Refresh the marked posyandu after the current transaction commits.
 
@@ -113,7 +135,7 @@ def schedule(marks: Marks) -> None:
     find nothing left). Marks left by a rolled-back transaction are dropped when the next
     transaction starts marking (no flush of theirs is waiting any more).
     """
-    if not marks:
+    if not marks or getattr(_STATE, "paused", 0):
         return
     connection = transaction.get_connection()
     pending: dict[int, dt.date] | None = getattr(connection, "_pws_pending", None)
@@ -153,6 +175,7 @@ def _flush() -> None:
 def _before_save(sender: type[models.Model], instance: Any, raw: bool = False, **_: Any) -> None:
     instance._pws_before = []
     instance._pws_unchanged = False
+    instance._pws_new = instance._state.adding
     if raw or instance._state.adding or instance.pk is None:
         return
     old = sender._default_manager.filter(pk=instance.pk).first()

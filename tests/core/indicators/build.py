@@ -23,11 +23,20 @@ def weighing(day: dt.date, kg: float, **more: Any) -> MeasurementRecord:
     return MeasurementRecord(date=day, weight_kg=kg, **more)
 
 
-def person(pid: str, birth: dt.date, *, sex: str = "F", known: dt.date | None = None,
-           measurements: tuple[MeasurementRecord, ...] = (), doses: tuple[Dose, ...] = (),
-           services: tuple[ServiceFact, ...] = (), pregnancies: tuple[PregnancyFacts, ...] = (),
-           referrals: tuple[ReferralFacts, ...] = (), visits: tuple[dt.date, ...] = (),
-           buku_kia: bool | None = None) -> PersonFacts:  # fmt: skip
+def person(
+    pid: str,
+    birth: dt.date,
+    *,
+    sex: str = "F",
+    known: dt.date | None = None,
+    measurements: tuple[MeasurementRecord, ...] = (),
+    doses: tuple[Dose, ...] = (),
+    services: tuple[ServiceFact, ...] = (),
+    pregnancies: tuple[PregnancyFacts, ...] = (),
+    referrals: tuple[ReferralFacts, ...] = (),
+    visits: tuple[dt.date, ...] = (),
+    buku_kia: bool | None = None,
+) -> PersonFacts:
     """Return a person registered on `known` (default: her birth day)."""
     return PersonFacts(
         id=pid,

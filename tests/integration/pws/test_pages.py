@@ -166,9 +166,16 @@ def _area_with(n, province):
     for i in range(n):
         pos = Facility.objects.create(kind="posyandu", name=f"P{i}", region=desa, parent=pustu)
         MonthlyRollup.objects.bulk_create(
-            MonthlyRollup(posyandu=pos, month=month, indicator=code, numerator=3, denominator=4,
-                          values=[2, 5] if code == "ref_feedback_days" else [],
-                          computed_at="2026-11-01T00:00Z", rules_version="t")  # fmt: skip
+            MonthlyRollup(
+                posyandu=pos,
+                month=month,
+                indicator=code,
+                numerator=3,
+                denominator=4,
+                values=[2, 5] if code == "ref_feedback_days" else [],
+                computed_at="2026-11-01T00:00Z",
+                rules_version="t",
+            )
             for code in ("s", "d", "d_s", "n_d", "ref_feedback_days", "prev_stunting")
         )
     return MembershipFactory(role="puskesmas", facility=pkm).user
@@ -185,3 +192,11 @@ def test_query_count_does_not_grow_with_the_number_of_posyandu(
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_first_month_with_rules_shows_gaps_before_it(client, weighed):
+    text = _page(client, weighed.user("kader_sari"), "/pws/?bulan=2023-09").content.decode()
+    assert 'role="alert"' not in text
+    chart = re.search(r"<svg class=\"spark\".*?</svg>", text, flags=re.S).group(0)
+    assert chart.count("<circle") == 12
+    assert chart.count('class="point none"') >= 10  # August 2023 and before: no rules yet

@@ -10,7 +10,7 @@ from posyandu.pws.mappers import posyandu_facts
 from posyandu.pws.models import MonthlyRollup
 from posyandu.pws.services import recent_months, rollup_rebuild, rollup_refresh
 from posyandu.registry.models import Person
-from posyandu.visits.models import Measurement
+from posyandu.visits.models import ImmunizationGiven, Measurement, ServiceGiven, Visit
 from tests.factories import PersonFactory
 from tests.unit.pws.facts import (
     adult,
@@ -56,7 +56,10 @@ def _service_day_writes(jejaring):
     mother = adult(melati, "Eka")
     pregnancy(mother, now)
     referral(flat, now, jejaring.pustu)
-    service_day(melati, now)
+    day = service_day(melati, now)
+    Visit.objects.create(person=up, posyandu=melati, service_day=day, date=now)
+    ImmunizationGiven.objects.create(person=up, vaccine="mr1", date=months_ago(5))
+    ServiceGiven.objects.create(person=mother, code="ttd_pregnancy", date=now, quantity=30)
 
 
 def test_rollup_equals_direct_count_after_service_writes(
@@ -70,7 +73,10 @@ def test_rollup_equals_direct_count_after_service_writes(
     assert stored["d_s"] == (3, 4)
     assert (stored["n"], stored["t"], stored["b"]) == ((1, 0), (1, 0), (1, 0))
     assert stored["bumil"] == (1, 0)
+    assert stored["bumil_ttd"] == (1, 0)
     assert stored["service_days"] == (1, 0)
+    assert stored["served"] == (1, 0)
+    assert stored["cov_mr1"] == (1, 4)  # Ani, Banu, Cici and Dodi are 20 months old
 
 
 def test_facts_are_counted_for_their_own_posyandu_only(
@@ -115,14 +121,19 @@ def test_one_refresh_per_posyandu_per_transaction(
     assert calls == ["Melati"]
 
 
+def _weigh_then_fail(kid):
+    with transaction.atomic():
+        weigh(kid, this_month(), "9.0")
+        raise RuntimeError("the service failed half-way")
+
+
 def test_a_rolled_back_write_refreshes_nothing_and_the_next_one_does(
     jejaring, django_capture_on_commit_callbacks
 ):
     kid = child(jejaring.melati, "Fani")
     with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            weigh(kid, this_month(), "9.0")
-            raise RuntimeError("the service failed half-way")
+        with pytest.raises(RuntimeError, match="half-way"):
+            _weigh_then_fail(kid)
         assert not MonthlyRollup.objects.exists()
         with transaction.atomic():
             weigh(kid, this_month(), "9.1")
@@ -214,3 +225,31 @@ def test_pws_rebuild_rejects_a_bad_month():
 
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("pws_rebuild", until="11/2026")
+
+
+def test_a_failed_refresh_leaves_the_previous_rollup_whole(
+    jejaring, django_capture_on_commit_callbacks, monkeypatch
+):
+    kid = child(jejaring.melati, "Lala")
+    with django_capture_on_commit_callbacks(execute=True):
+        weighing = weigh(kid, this_month(), "9.0")
+    before = _rows(jejaring.melati)
+    Measurement.objects.filter(pk=weighing.pk).delete()  # D would drop to zero: its row goes
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(MonthlyRollup.objects, "bulk_create", broken)
+    with pytest.raises(RuntimeError, match="went away"):
+        rollup_refresh(posyandu=jejaring.melati, month=this_month())
+    assert _rows(jejaring.melati) == before  # the stale-row delete was rolled back too
+
+
+def test_paused_rollups_refresh_nothing_until_rebuild(jejaring, django_capture_on_commit_callbacks):
+    from posyandu.pws.signals import rollups_paused
+
+    with rollups_paused(), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        weigh(child(jejaring.melati, "Mira"), this_month(), "9.0")
+    assert callbacks == []
+    rollup_rebuild(months=[this_month()])
+    assert _rows(jejaring.melati, this_month())[(this_month(), "d")][:2] == (1, 0)

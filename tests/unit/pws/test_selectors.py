@@ -60,7 +60,9 @@ def test_breakdown_sums_rollups_up_the_jejaring(rolled, level, expected):
 
 def test_medians_are_merged_from_the_values_not_averaged(rolled):
     area = pws_area(rolled.user("bidan_rina"))
-    reading = area_trend(area, [this_month()], ["ref_feedback_days"])[this_month(), "ref_feedback_days"]
+    reading = area_trend(area, [this_month()], ["ref_feedback_days"])[
+        this_month(), "ref_feedback_days"
+    ]
     assert reading.tally == Tally(33, 3, (1, 2, 30))
     assert reading.value == 2  # the median of 1, 2, 30 (the posyandu medians were 1.5 and 30)
 

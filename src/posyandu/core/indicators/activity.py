@@ -35,7 +35,10 @@ def activity_counts(pm: PersonMonth, params: Params) -> tuple[Counts, Values]:
             if referral.answered_on is not None:
                 out["ref_answered"] = out.get("ref_answered", 0) + 1
                 days.append(max((referral.answered_on - referral.issued_on).days, 0))
-        if _open_on(referral, last) and (last - referral.issued_on).days > params.referral_open_days:
+        if (
+            _open_on(referral, last)
+            and (last - referral.issued_on).days > params.referral_open_days
+        ):
             out["ref_open_7d"] = out.get("ref_open_7d", 0) + 1
     if any(pm.month.holds(day) for day in pm.facts.visit_dates):
         out["served"] = 1

@@ -10,7 +10,7 @@ counts as referred when a referral was issued in the year.
 
 from __future__ import annotations
 
-from posyandu.core.assess.model import MeasurementRecord
+from posyandu.core.assess import MeasurementRecord
 from posyandu.core.indicators.params import Params
 from posyandu.core.indicators.person import PersonMonth
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from posyandu.core.assess.model import MeasurementRecord
+from posyandu.core.assess import MeasurementRecord
 from posyandu.core.indicators.params import Params
 from posyandu.core.indicators.person import Holds, PersonMonth
 
@@ -81,23 +81,38 @@ def _muac(m: MeasurementRecord) -> bool:
 # (growth indicator, inputs a record must hold, denominator count, [(class parameter, count)]).
 _Prevalence = tuple[str, Holds, str, tuple[tuple[str, str], ...]]
 _BALITA: tuple[_Prevalence, ...] = (
-    ("hfa", _lenhei, "measured_hfa", (
-        ("stunted_hfa_classes", "stunted"),
-        ("severely_stunted_hfa_classes", "stunted_severe"),
-    )),
-    ("wfh", _weight_and_lenhei, "measured_wfh", (
-        ("wasted_wfh_classes", "wasted"),
-        ("overweight_wfh_classes", "overweight"),
-    )),
+    (
+        "hfa",
+        _lenhei,
+        "measured_hfa",
+        (
+            ("stunted_hfa_classes", "stunted"),
+            ("severely_stunted_hfa_classes", "stunted_severe"),
+        ),
+    ),
+    (
+        "wfh",
+        _weight_and_lenhei,
+        "measured_wfh",
+        (
+            ("wasted_wfh_classes", "wasted"),
+            ("overweight_wfh_classes", "overweight"),
+        ),
+    ),
     ("wfa", _weighed, "measured_wfa", (("underweight_wfa_classes", "underweight"),)),
     ("muac", _muac, "measured_muac", (("muac_red_classes", "muac_red"),)),
-)  # fmt: skip
+)
 _SCHOOL_AGE: tuple[_Prevalence, ...] = (
-    ("bfa", _weight_and_lenhei, "measured_bfa_5_18", (
-        ("thin_bfa_classes", "thin_5_18"),
-        ("obese_bfa_classes", "obese_5_18"),
-    )),
-)  # fmt: skip
+    (
+        "bfa",
+        _weight_and_lenhei,
+        "measured_bfa_5_18",
+        (
+            ("thin_bfa_classes", "thin_5_18"),
+            ("obese_bfa_classes", "obese_5_18"),
+        ),
+    ),
+)
 
 
 def child_counts(pm: PersonMonth, params: Params) -> Counts:

@@ -14,8 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from posyandu.core import assess as _assess
 from posyandu.core.assess import Assessment, AssessmentInput, rules_for
-from posyandu.core.errors import CoreError
-from posyandu.core.errors import RulesError
+from posyandu.core.errors import CoreError, RulesError
 from posyandu.core.indicators import activity, adults, children, immunisation, mothers
 from posyandu.core.indicators.model import Member, Month, PersonFacts, ServiceDayFacts, Tally
 from posyandu.core.indicators.person import PersonMonth
@@ -24,8 +23,8 @@ from posyandu.core.indicators.rules import Definition, IndicatorRules
 Counts = dict[str, int]
 Values = dict[str, list[int]]
 # The batch form of assess, where the core has it (it scores all children at once).
-_ASSESS_MANY: Callable[[Sequence[AssessmentInput]], list[Assessment | CoreError]] | None = (
-    getattr(_assess, "assess_many", None)
+_ASSESS_MANY: Callable[[Sequence[AssessmentInput]], list[Assessment | CoreError]] | None = getattr(
+    _assess, "assess_many", None
 )
 # Counted for the posyandu, not for a person: no person stands behind them.
 POSYANDU_CODES = frozenset({"service_days"})

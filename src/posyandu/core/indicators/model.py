@@ -10,11 +10,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from posyandu.core.assess import Dose, MeasurementRecord
-from posyandu.core.assess.model import Sex
 from posyandu.core.dates import add_months
+
+Sex = Literal["M", "F"]
 
 
 @dataclass(frozen=True)

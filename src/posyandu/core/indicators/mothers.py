@@ -9,7 +9,7 @@ TTD is the iron-folate tablets received during this pregnancy (target at least 9
 
 from __future__ import annotations
 
-from posyandu.core.assess.model import MeasurementRecord
+from posyandu.core.assess import MeasurementRecord
 from posyandu.core.indicators.params import Params
 from posyandu.core.indicators.person import PersonMonth
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from posyandu.core.assess import Assessment, AssessmentInput, Person, assess
-from posyandu.core.assess.model import MeasurementRecord
+from posyandu.core.assess import Assessment, AssessmentInput, MeasurementRecord, Person, assess
 from posyandu.core.dates import Age
 from posyandu.core.errors import CoreError
 from posyandu.core.indicators.model import Month, PersonFacts, PregnancyFacts

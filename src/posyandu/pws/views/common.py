@@ -78,7 +78,9 @@ def query(month: dt.date, level: str, **more: str) -> str:
     return urlencode({"bulan": f"{month:%Y-%m}", "per": level, **more})
 
 
-def csv_response(filename: str, header: Sequence[object], rows: Iterable[Sequence[object]]) -> HttpResponse:
+def csv_response(
+    filename: str, header: Sequence[object], rows: Iterable[Sequence[object]]
+) -> HttpResponse:
     """Return a CSV download for spreadsheets set to Indonesian: ';' between cells, decimal
     comma, UTF-8 with a byte-order mark."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")

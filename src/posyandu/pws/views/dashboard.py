@@ -42,7 +42,9 @@ def _rank_by(request: HttpRequest, month: dt.date) -> str:
     return code if code in rules_for_month(month).key_codes else DEFAULT_RANK
 
 
-def _sections(area: Area, month: dt.date, level: str) -> tuple[list[dict[str, object]], list[Reading]]:
+def _sections(
+    area: Area, month: dt.date, level: str
+) -> tuple[list[dict[str, object]], list[Reading]]:
     """Return the key cards by group, and every indicator's reading for the month."""
     rules = rules_for_month(month)
     months = trend_months(month)
@@ -123,9 +125,21 @@ def summary_csv(request: HttpRequest) -> HttpResponse:
     """Download every indicator of the area for the month."""
     area = area_or_403(request)
     month, _error = parse_month(request.GET.get("bulan"))
-    _sections_unused, everything = _sections(area, month, area.default_level)
-    header = [_("Code"), _("Indicator"), _("Group"), _("Month"), _("Numerator"),
-              _("Denominator"), _("Value"), _("Target"), _("Status"), _("Basis")]  # fmt: skip
+    codes = [d.code for d in rules_for_month(month).definitions]
+    readings = area_trend(area, [month], codes)
+    everything = [readings[month, code] for code in codes]
+    header = [
+        _("Code"),
+        _("Indicator"),
+        _("Group"),
+        _("Month"),
+        _("Numerator"),
+        _("Denominator"),
+        _("Value"),
+        _("Target"),
+        _("Status"),
+        _("Basis"),
+    ]
     rows = [_summary_row(r, month) for r in everything]
     return csv_response(f"pws-ringkasan-{month:%Y-%m}.csv", header, rows)
 
@@ -156,9 +170,14 @@ def trend_csv(request: HttpRequest) -> HttpResponse:
     readings = area_trend(area, months, rules.key_codes)
     header = [_("Code"), _("Indicator"), _("Month"), _("Numerator"), _("Denominator"), _("Value")]
     rows = [
-        [code, labels.indicator_label(code), f"{m:%Y-%m}", r.tally.numerator,
-         r.tally.denominator if r.definition.kind != "count" else "",
-         present.number_text(r.value, r.definition.kind)]  # fmt: skip
+        [
+            code,
+            labels.indicator_label(code),
+            f"{m:%Y-%m}",
+            r.tally.numerator,
+            r.tally.denominator if r.definition.kind != "count" else "",
+            present.number_text(r.value, r.definition.kind),
+        ]
         for code in rules.key_codes
         for m in months
         if (r := readings.get((m, code))) is not None
@@ -177,8 +196,14 @@ def league_csv(request: HttpRequest) -> HttpResponse:
     groups: list[Group] = rank(area_breakdown(area, month, codes, level), rank_by)
     header = [_("Rank"), labels.LEVELS[level], *(labels.indicator_label(c) for c in codes)]
     rows = [
-        [i, g.name, *(present.number_text(g.readings[c].value, g.readings[c].definition.kind)
-                      for c in codes)]  # fmt: skip
+        [
+            i,
+            g.name,
+            *(
+                present.number_text(g.readings[c].value, g.readings[c].definition.kind)
+                for c in codes
+            ),
+        ]
         for i, g in enumerate(groups, start=1)
     ]
     return csv_response(f"pws-peringkat-{month:%Y-%m}.csv", header, rows)

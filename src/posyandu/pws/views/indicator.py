@@ -29,6 +29,7 @@ from posyandu.pws.views.common import (
     parse_month,
     query,
 )
+from posyandu.web.labels import age_text
 
 
 def _definition(code: str, month: dt.date) -> Definition:
@@ -102,19 +103,13 @@ def _person_rows(persons: PersonList, month: dt.date) -> list[dict[str, object]]
         {
             "name": line.person.name,
             "sex": line.person.get_sex_display(),
-            "age": _age_text(Age.between(line.person.birth_date, last)),
+            "age": age_text(Age.between(line.person.birth_date, last)),
             "counted": _counted_text(persons.definition, line.numerator, line.denominator),
             "in_numerator": line.numerator > 0,
             "days": ", ".join(str(v) for v in line.values),
         }
         for line in persons.lines
     ]
-
-
-def _age_text(age: Age) -> str:
-    if age.years >= 5:
-        return _("%(years)s y") % {"years": age.years}
-    return _("%(years)s y %(months)s m") % {"years": age.years, "months": age.months % 12}
 
 
 def _counted_text(definition: Definition, numerator: int, denominator: int) -> str:
@@ -132,16 +127,27 @@ def indicator_csv(request: HttpRequest, code: str) -> HttpResponse:
     month, _error = parse_month(request.GET.get("bulan"))
     definition = _definition(code, month)
     level = level_of(request, area)
-    header = [labels.LEVELS[level], _("Month"), _("Numerator"), _("Denominator"), _("Value"),
-              _("Status")]  # fmt: skip
+    header = [
+        labels.LEVELS[level],
+        _("Month"),
+        _("Numerator"),
+        _("Denominator"),
+        _("Value"),
+        _("Status"),
+    ]
     rows = []
     for g in area_breakdown(area, month, [code], level):
         r = g.readings[code]
-        rows.append([
-            g.name, f"{month:%Y-%m}", r.tally.numerator,
-            r.tally.denominator if definition.kind != "count" else "",
-            present.number_text(r.value, definition.kind), present.status_look(r).label,
-        ])  # fmt: skip
+        rows.append(
+            [
+                g.name,
+                f"{month:%Y-%m}",
+                r.tally.numerator,
+                r.tally.denominator if definition.kind != "count" else "",
+                present.number_text(r.value, definition.kind),
+                present.status_look(r).label,
+            ]
+        )
     return csv_response(f"pws-{code}-{month:%Y-%m}.csv", header, rows)
 
 
