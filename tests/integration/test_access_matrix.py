@@ -32,6 +32,7 @@ PERSONAS = (
 NAKES = {"bidan_rina", "puskesmas_admin"}
 NAKES_AND_KADER = NAKES | {"kader_sari"}
 PERSONAL = NAKES_AND_KADER | {"dinkes_analyst"}
+EVERYONE = set(PERSONAS)
 APPS = ("registry", "visits", "referrals", "outreach", "kaders", "pws")
 
 # POST-only steps and HTMX fragments are exercised by their apps' own tests; listed here so
@@ -115,7 +116,16 @@ ROUTES: dict[str, Route] = {
     "kaders:register": (NONE, NAKES),
     "kaders:gaps": (NONE, PERSONAL | {"outsider"}),
     "kaders:detail": (lambda w: [w.kader.uuid], PERSONAL),
+    # The village dashboard: every persona sees the numbers of her own area.
+    "pws:dashboard": (NONE, EVERYONE),
+    "pws:summary_csv": (NONE, EVERYONE),
+    "pws:trend_csv": (NONE, EVERYONE),
+    "pws:league_csv": (NONE, EVERYONE),
+    "pws:indicator": (lambda w: ["d_s"], EVERYONE),
+    "pws:indicator_csv": (lambda w: ["d_s"], EVERYONE),
 }
+# The people behind a number, at Posyandu Melati: named roles of its jejaring only.
+PERSON_LISTS = {"pws:persons_csv": PERSONAL}
 # Pages that answer an allowed persona with a redirect (a visit opens its next step).
 REDIRECTS = {"visits:visit": 302}
 
@@ -133,8 +143,19 @@ def _named_urls() -> set[str]:
 
 
 def test_access_matrix_covers_every_page():
-    pws = {name for name in _named_urls() if name.startswith("pws:")}
-    assert _named_urls() - pws - NOT_GET_PAGES == set(ROUTES)
+    assert _named_urls() - NOT_GET_PAGES == set(ROUTES) | set(PERSON_LISTS)
+
+
+@pytest.mark.parametrize("name", sorted(PERSON_LISTS))
+def test_access_matrix_person_lists_only_for_named_roles(client, jejaring, name):
+    World(jejaring)
+    url = f"{reverse(name, args=['d_s'])}?posyandu={jejaring.melati.uuid}"
+    answers = {}
+    for persona in PERSONAS:
+        client.force_login(jejaring.user(persona))
+        answers[persona] = client.get(url).status_code
+    expected = {p: 200 if p in PERSON_LISTS[name] else 404 for p in PERSONAS}
+    assert answers == expected
 
 
 @pytest.mark.parametrize("name", sorted(ROUTES))
