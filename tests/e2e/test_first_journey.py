@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_kader_logs_in_and_checks_a_stunted_child(live_server, page: Page):
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("demo", scale="small", stdout=open("/dev/null", "w"))  # noqa: SIM115
     page.goto(f"{live_server.url}/masuk/")
     expect(page.get_by_role("heading", name="Akun demo")).to_be_visible()
     screenshot(page, "login")

@@ -39,16 +39,17 @@ def test_login_page_lists_demo_logins_in_debug(client):
 
 
 def test_demo_command_creates_working_logins(client):
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert User.objects.filter(username__in=[d.username for d in DEMO_LOGINS]).count() == len(
-        DEMO_LOGINS
-    )
+    call_command("demo", scale="small", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    personas = ["kader_sari", "bidan_rina", "puskesmas_admin", "dinkes_analyst", "desa_official"]
+    assert set(personas) <= {d.username for d in DEMO_LOGINS}
+    for username in personas:
+        assert client.login(username=username, password=DEMO_PASSWORD), username
     response = client.post("/masuk/", {"username": "kader_sari", "password": DEMO_PASSWORD})
     assert response.status_code == 302
 
 
 def test_login_rejects_wrong_password_in_indonesian(client):
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("demo", scale="small", stdout=open("/dev/null", "w"))  # noqa: SIM115
     response = client.post("/masuk/", {"username": "kader_sari", "password": "salah"})
     assert response.status_code == 200
     assert "benar" in response.content.decode()  # "... nama pengguna dan sandi yang benar"

@@ -19,6 +19,8 @@ from posyandu.demo.scale import Scale
 from posyandu.demo.site import build_site
 from posyandu.demo.staff import build_staff
 from posyandu.demo.writer import AUDIT_ACTION, BulkWriter
+from posyandu.pws.models import MonthlyRollup
+from posyandu.pws.services import recent_months, rollup_rebuild
 from posyandu.regions.models import Region
 
 logger = logging.getLogger(__name__)
@@ -28,6 +30,16 @@ def demo_loaded() -> dict[str, Any] | None:
     """Return how the demo in this database was made (scale, seed, as_of), or None."""
     event = AuditEvent.objects.filter(action=AUDIT_ACTION).order_by("id").first()
     return None if event is None else dict(event.changes)
+
+
+def pws_refresh(*, as_of: dt.date, months: int) -> int:
+    """Recompute the PWS rollups of the window's months (a bulk load fires no signal)."""
+    return rollup_rebuild(months=recent_months(as_of, months))
+
+
+def pws_missing() -> bool:
+    """Return True when no PWS rollup exists (the rollup step did not finish)."""
+    return not MonthlyRollup.objects.exists()
 
 
 def demo_region_taken(code: str) -> bool:

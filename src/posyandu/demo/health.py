@@ -101,7 +101,7 @@ def body(rng: random.Random, sex: str, age_years: float) -> Body:
         dbp=0.45 * sbp + 20 + rng.gauss(0, 7),
         diabetic=rng.random() < diabetes_share,
         hb=rng.gauss(14.6, 1.3) if man else rng.gauss(12.7, 1.25),
-        muac_cm=rng.gauss(25.8, 2.4) if not man else rng.gauss(28.0, 2.6),
+        muac_cm=rng.gauss(26.0, 2.4) if not man else rng.gauss(28.0, 2.6),
         teen_hfa=rng.gauss(-0.9, 1.0),
         teen_bfa=rng.gauss(-0.2, 1.1),
     )

@@ -22,6 +22,7 @@ from posyandu.core.rulebook import rule_in_force
 from posyandu.demo.context import Site, Window
 from posyandu.demo.families import Resident
 from posyandu.demo.identity import new_uuid
+from posyandu.demo.schedule import local_time, stamp
 from posyandu.visits.models import ImmunizationGiven, Visit
 
 _SERIES_GAP = dt.timedelta(days=28)
@@ -116,7 +117,7 @@ def _given(
     child: Resident,
     rng: random.Random,
 ) -> ImmunizationGiven:
-    return ImmunizationGiven(
+    row = ImmunizationGiven(
         uuid=new_uuid(rng),
         person=child.person,
         visit=visit,
@@ -126,6 +127,8 @@ def _given(
         batch=f"{dose.vaccine[:3].upper()}{on:%y%m}{site.index:03d}",
         given_at=site.puskesmas if dose.at_puskesmas else site.posyandu,
     )
+    served = visit.served_at if visit is not None else None
+    return stamp(row, served or local_time(on, 10, rng.randint(0, 59)))
 
 
 def _when(

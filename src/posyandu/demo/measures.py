@@ -83,7 +83,7 @@ def pregnancy_values(
     if first:
         values["lenhei_cm"], values["measure"] = round(body.height_cm, 1), "h"
     if hb:
-        values["hb_g_dl"] = round(body.hb - 1.5 + rng.gauss(0, 0.3), 1)
+        values["hb_g_dl"] = round(body.hb - 1.4 + rng.gauss(0, 0.3), 1)
     return values
 
 

@@ -19,7 +19,7 @@ from posyandu.demo.identity import new_uuid
 from posyandu.demo.measures import child_values
 from posyandu.demo.problems import Finding
 from posyandu.demo.records import Records
-from posyandu.demo.schedule import local_time
+from posyandu.demo.schedule import local_time, stamp
 from posyandu.demo.visits import active_pregnancy, new_measurement
 from posyandu.outreach.models import ClassAttendance, ClassSession, HomeVisit
 from posyandu.visits.models import Visit
@@ -72,7 +72,7 @@ def _home_visit(
         return None
     outcome = _outcome(rng)
     text_key = reasons[0] if reasons[0] in _FINDINGS_TEXT else "problem"
-    return HomeVisit(
+    home = HomeVisit(
         uuid=new_uuid(rng),
         person=person.person,
         kader=site.kader_user,
@@ -81,6 +81,7 @@ def _home_visit(
         findings=rng.choice(_FINDINGS_TEXT[text_key]) if outcome == HomeVisit.Outcome.MET else "",
         outcome=outcome,
     )
+    return stamp(home, local_time(on, 16, rng.randint(0, 59)))
 
 
 def _weigh_at_home(
@@ -104,6 +105,7 @@ def _weigh_at_home(
         recorded_at=at + dt.timedelta(minutes=8),
         created_by=site.kader_user,
     )
+    stamp(visit, at, at + dt.timedelta(minutes=8))
     values = child_values(child, home.visited_on, window.month_index(home.visited_on), rng)
     records.visits.append(visit)
     records.measurements.append(
@@ -174,7 +176,7 @@ def home_visits(
 
 def _session(site: Site, rng: random.Random, kind: str, on: dt.date, topic: str) -> ClassSession:
     bidan = site.bidan_user.get_full_name() if site.bidan_user is not None else ""
-    return ClassSession(
+    session = ClassSession(
         uuid=new_uuid(rng),
         kind=kind,
         posyandu=site.posyandu,
@@ -182,6 +184,7 @@ def _session(site: Site, rng: random.Random, kind: str, on: dt.date, topic: str)
         topic=topic,
         facilitator=f"Bidan {bidan}".strip(),
     )
+    return stamp(session, local_time(on, 12, rng.randint(0, 59)))
 
 
 def classes(

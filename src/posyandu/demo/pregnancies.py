@@ -12,6 +12,7 @@ from posyandu.demo import names
 from posyandu.demo.context import Site, Window
 from posyandu.demo.families import DAYS_PER_YEAR, Resident
 from posyandu.demo.identity import new_uuid
+from posyandu.demo.schedule import local_time, stamp
 from posyandu.registry.models import Pregnancy
 
 PREGNANT_SHARE = 0.02  # of all residents, on the reference date
@@ -104,4 +105,8 @@ def add_pregnancies(
         if not woman.pregnancies and rng.random() < _MISCARRIAGE_SHARE:
             rows.append(_miscarriage(rng, woman, window))
             woman.pregnancies.append(rows[-1])
+    for row in rows:
+        ended = row.delivery_date
+        changed = local_time(min(ended, window.as_of), 15) if ended is not None else None
+        stamp(row, local_time(row.registered_on, 10, rng.randint(0, 59)), changed)
     return rows

@@ -14,7 +14,7 @@ from posyandu.demo import names
 from posyandu.demo.context import Site, Window
 from posyandu.demo.identity import new_uuid
 from posyandu.demo.problems import Finding, referred_now
-from posyandu.demo.schedule import local_time
+from posyandu.demo.schedule import local_time, stamp
 from posyandu.referrals.models import Referral
 
 # Findings that make a referral urgent and send it straight to the Puskesmas.
@@ -116,5 +116,12 @@ def make_referrals(
             issued_by=site.kader_user,
         )
         _answer(referral, rng, _steps(rng, (window.as_of - on).days), site, window.as_of, kind)
-        rows.append(referral)
+        steps = (
+            referral.received_at,
+            referral.handled_at,
+            referral.feedback_at,
+            referral.closed_at,
+        )
+        issued = local_time(on, 10, rng.randint(0, 59))
+        rows.append(stamp(referral, issued, max((t for t in steps if t), default=issued)))
     return rows

@@ -11,15 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from posyandu.common.models import Entity
 from posyandu.demo.context import Site, Window
 from posyandu.demo.identity import new_uuid
 from posyandu.visits.models import ServiceDay
 
 OPEN_TODAY = "Melati"
+Row = TypeVar("Row", bound=Entity)
 
 
 def local_time(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -27,6 +30,12 @@ def local_time(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(
         day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(settings.TIME_ZONE)
     )
+
+
+def stamp(row: Row, created: dt.datetime, updated: dt.datetime | None = None) -> Row:
+    """Date a record: when it was made and last changed (the loader keeps these times)."""
+    row.created_at, row.updated_at = created, updated or created
+    return row
 
 
 @dataclass
@@ -84,5 +93,7 @@ def service_days(site: Site, rng: random.Random, window: Window) -> list[Day]:
             date = window.as_of
         row = ServiceDay(uuid=new_uuid(rng), posyandu=site.posyandu, date=date)
         _status(rng, row, site, window.as_of)
+        changed = row.confirmed_at or row.validated_at
+        stamp(row, local_time(min(date, window.as_of) - dt.timedelta(days=25), 9), changed)
         days.append(Day(month, row))
     return days

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Set as AbstractSet
 
 from posyandu.core.rulebook import rule_in_force
 from posyandu.demo.context import Site, Window
@@ -32,7 +33,7 @@ def pmt_findings(on: dt.date) -> frozenset[str]:
     )
 
 
-def _pmt_share(reasons: set[str]) -> float:
+def _pmt_share(reasons: AbstractSet[str]) -> float:
     """Return how often a kader gives PMT: at once for acute malnutrition, less otherwise."""
     if any(code.startswith(("wfh.", "muac.")) for code in reasons):
         return 0.8

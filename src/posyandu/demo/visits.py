@@ -27,7 +27,7 @@ from posyandu.demo.measures import (
     screening_values,
 )
 from posyandu.demo.records import Records
-from posyandu.demo.schedule import Day, local_time
+from posyandu.demo.schedule import Day, local_time, stamp
 from posyandu.registry.models import Pregnancy
 from posyandu.visits.models import Measurement, ServiceDay, ServiceGiven, Visit
 
@@ -235,6 +235,7 @@ def _record(
         created_by=site.kader_user,
         **times,
     )
+    stamp(visit, times["registered_at"], max(times.values()))
     records.visits.append(visit)
     records.attended.setdefault(id(person), []).append(visit)
     if "measured_at" in times:
@@ -255,7 +256,7 @@ def new_measurement(
     site: Site, rng: random.Random, person: Resident, visit: Visit, values: Values
 ) -> Measurement:
     """Return a measurement of a visit (values in the model's units, decimals as Decimal)."""
-    return Measurement(
+    measurement = Measurement(
         uuid=new_uuid(rng),
         person=person.person,
         visit=visit,
@@ -263,6 +264,7 @@ def new_measurement(
         recorded_by=site.kader_user,
         **{name: _decimal(name, value) for name, value in values.items()},
     )
+    return stamp(measurement, visit.measured_at or visit.registered_at or local_time(visit.date, 9))
 
 
 def new_service(
@@ -279,7 +281,7 @@ def new_service(
     date = on if on is not None else visit.date if visit is not None else None
     if date is None:
         raise ValueError("a service needs a visit or a date")
-    return ServiceGiven(
+    service = ServiceGiven(
         uuid=new_uuid(rng),
         person=person.person,
         visit=visit,
@@ -288,3 +290,5 @@ def new_service(
         code=code,
         quantity=quantity,
     )
+    served = visit.served_at if visit is not None else None
+    return stamp(service, served or local_time(date, 10, rng.randint(0, 59)))

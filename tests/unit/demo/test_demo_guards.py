@@ -13,6 +13,7 @@ from django.db import transaction
 from posyandu.accounts.models import Membership
 from posyandu.demo.build import load_demo
 from posyandu.demo.scale import SCALES
+from posyandu.pws.models import MonthlyRollup
 from posyandu.registry.models import Person
 from posyandu.visits.models import Measurement
 
@@ -52,6 +53,15 @@ def test_demo_places_logins_left_by_an_older_demo():
     _demo()
     membership = Membership.objects.get(user__username="kader_sari")
     assert (membership.role, membership.facility.name) == ("kader", "Melati")
+
+
+def test_demo_restart_adds_missing_pws_rollups():
+    load_demo(scale=SCALES["small"], seed=1, as_of=dt.date.fromisoformat(AS_OF))
+    assert not MonthlyRollup.objects.exists()
+    out = _demo()
+    assert "already loaded" in out
+    assert "PWS rollups" in out
+    assert MonthlyRollup.objects.exists()
 
 
 def _snapshot() -> list[tuple[object, ...]]:
