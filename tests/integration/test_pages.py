@@ -1,7 +1,6 @@
 """The first pages: start page, health check, login, API docs."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from posyandu.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
