@@ -27,6 +27,9 @@ from posyandu.web.labels import reason_rows
 logger = logging.getLogger(__name__)
 
 
+LIST_LIMIT = 100
+
+
 @login_required
 def referral_list(request: HttpRequest) -> HttpResponse:
     """Show a nakes her inbox, and a kader the referrals of her posyandu with their answers."""
@@ -39,8 +42,15 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         mode = "kader"
     else:
         raise PermissionDenied("no personal data for this role")
-    items = [(row, reason_rows(row.referral.reasons)) for row in rows]
-    context = {"items": items, "mode": mode, "overdue_days": selectors.UNANSWERED_DAYS}
+    # The most urgent first; a long list is cut so the page stays quick on a phone.
+    items = [(row, reason_rows(row.referral.reasons)) for row in rows[:LIST_LIMIT]]
+    context = {
+        "items": items,
+        "mode": mode,
+        "overdue_days": selectors.UNANSWERED_DAYS,
+        "total": len(rows),
+        "limit": LIST_LIMIT,
+    }
     return render(request, "referrals/list.html", context)
 
 
