@@ -52,3 +52,12 @@ def test_login_rejects_wrong_password_in_indonesian(client):
     response = client.post("/masuk/", {"username": "kader_sari", "password": "salah"})
     assert response.status_code == 200
     assert "benar" in response.content.decode()  # "... nama pengguna dan sandi yang benar"
+
+
+def test_not_found_page_speaks_indonesian(client, settings):
+    settings.DEBUG = False
+    response = client.get("/warga/00000000-0000-0000-0000-000000000000/")
+    assert response.status_code in (302, 404)  # anonymous users go to the login first
+    response = client.get("/tidak-ada/")
+    assert response.status_code == 404
+    assert "Tidak ditemukan" in response.content.decode()

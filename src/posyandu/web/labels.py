@@ -7,6 +7,7 @@ dose statuses. Every page shows them through this one vocabulary and the transla
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.utils.functional import Promise
@@ -189,6 +190,15 @@ def finding_look(code: str, *, refers: bool) -> Look:
     """Return the words, tone and icon of a finding; a finding that refers is shown as serious."""
     look = reason_look(code)
     return Look(look.label, *_BAD) if refers else look
+
+
+def stage_words(codes: Iterable[str]) -> list[str]:
+    """Return the stages' words in life-course order (the core lists them sorted by code)."""
+    order = list(STAGES)
+    return [
+        stage_label(code)
+        for code in sorted(codes, key=lambda c: order.index(c) if c in order else len(order))
+    ]
 
 
 def stage_label(code: str) -> str:

@@ -28,7 +28,7 @@ from posyandu.web.labels import (
     age_text,
     class_look,
     finding_look,
-    stage_label,
+    stage_words,
     vaccine_label,
 )
 
@@ -55,9 +55,7 @@ def person_row(person: Person, pregnancies: list[Pregnancy], today: dt.date) -> 
     """Return a list row of the person, her age and stages today."""
     core = person_to_core(person, pregnancies, today)
     stages = life_stages(core, today, rules_for(today).family("stages"))
-    return Row(
-        person, age_text(Age.between(person.birth_date, today)), [stage_label(s) for s in stages]
-    )
+    return Row(person, age_text(Age.between(person.birth_date, today)), stage_words(stages))
 
 
 def growth_rows(assessment: Assessment) -> list[dict[str, Any]]:
@@ -86,7 +84,7 @@ def card_context(
     return {
         "person": person,
         "age": age_text(assessment.age),
-        "stages": [stage_label(s) for s in assessment.stages],
+        "stages": stage_words(assessment.stages),
         "stage_codes": assessment.stages,
         "pregnancy": pregnancy,
         "gestational_weeks": gestational_weeks(pregnancy, today),

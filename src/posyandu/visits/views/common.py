@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from posyandu.visits import selectors
 from posyandu.visits.models import ServiceDay, Visit
 from posyandu.visits.selectors import Visitor
-from posyandu.web.labels import age_text, stage_label
+from posyandu.web.labels import age_text, stage_words
 
 # The five steps (lima langkah): the visit's time field, the words, the page of the step.
 STEPS: tuple[tuple[str, Any, str | None], ...] = (
@@ -25,6 +25,14 @@ STEPS: tuple[tuple[str, Any, str | None], ...] = (
     ("served_at", _("Health services"), "visits:services"),
     ("counselled_at", _("Counselling"), "visits:counsel"),
 )
+# One short word per step for the step bar: five full names do not fit side by side on a phone.
+SHORT_LABELS = {
+    "registered_at": _("Check-in"),
+    "measured_at": _("Weigh"),
+    "recorded_at": _("Record"),
+    "served_at": _("Services"),
+    "counselled_at": _("Counsel"),
+}
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -62,6 +70,7 @@ def step_bar(visit: Visit, current: str) -> list[dict[str, Any]]:
             {
                 "number": number,
                 "label": label,
+                "short": SHORT_LABELS[field],
                 "done_at": getattr(visit, field),
                 "url": url,
                 "current": field == current,
@@ -97,7 +106,7 @@ def visit_context(visitor: Visitor, current: str, **extra: Any) -> dict[str, Any
         "day": visitor.visit.service_day,
         "assessment": assessment,
         "age": age_text(assessment.age) if assessment else "",
-        "stages": [stage_label(code) for code in assessment.stages] if assessment else [],
+        "stages": stage_words(assessment.stages) if assessment else [],
         "steps": step_bar(visitor.visit, current),
         **extra,
     }
@@ -111,7 +120,7 @@ def visitor_row(visitor: Visitor) -> dict[str, Any]:
         "visit": visitor.visit,
         "came": visitor.came,
         "age": age_text(assessment.age) if assessment else "",
-        "stages": [stage_label(code) for code in assessment.stages] if assessment else [],
+        "stages": stage_words(assessment.stages) if assessment else [],
         "services_due": len(assessment.services_due) if assessment else 0,
         "refer": bool(assessment and assessment.refer),
     }
