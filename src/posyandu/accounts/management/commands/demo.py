@@ -42,6 +42,7 @@ def _date(raw: str) -> dt.date:
 # Months of PWS rollups computed after the load: the twelve the dashboard shows.
 PWS_MONTHS = 12
 
+
 class Command(BaseCommand):
     help = "Load the demo kabupaten (development only); print the demo logins."
 
