@@ -191,6 +191,7 @@ def test_a_desa_official_sees_no_names_and_an_outsider_no_card(
     menu.click()
     expect(page).to_have_url(re.compile("/pws/"))
     expect(page.locator("main")).not_to_contain_text(MOTHER)
+    screenshot(page, "pws-desa")
     # Nor by typing the address of a section with names, or of her card.
     for path in ("/warga/", "/hari-buka/", f"/hari-buka/{day.uuid}/", "/rujukan/"):
         page.goto(f"{base}{path}")
