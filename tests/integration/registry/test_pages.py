@@ -345,7 +345,6 @@ def test_card_of_a_pregnant_woman_shows_her_weeks_and_no_child_chart(client, jej
     assert f"?ibu={ibu.uuid}" in text  # register her baby
 
 
-
 def test_register_page_returns_to_the_service_day_it_came_from(client, jejaring):
     client.force_login(jejaring.user("kader_sari"))
     day = "/hari-buka/00000000-0000-0000-0000-000000000001/"
