@@ -24,6 +24,7 @@ from posyandu.core.assess import (
     assess,
     assess_many,
     assessment_to_dict,
+    assessment_to_json,
     parse_input,
     rules_for,
 )
@@ -93,9 +94,9 @@ def _assess_batch(text: str, rules_version: str | None) -> tuple[list[str], bool
     failures = 0
     records = list(_records(text))
     for start in range(0, len(records), CHUNK_LINES):
-        results, failed = _assess_chunk(records[start : start + CHUNK_LINES], rules_version)
+        chunk_lines, failed = _assess_chunk(records[start : start + CHUNK_LINES], rules_version)
         failures += failed
-        lines += [json.dumps(result, ensure_ascii=False) for result in results]
+        lines += chunk_lines
     if failures:
         _warn(f"{failures} of {len(lines)} records could not be assessed")
     return lines, failures > 0
@@ -103,13 +104,13 @@ def _assess_batch(text: str, rules_version: str | None) -> tuple[list[str], bool
 
 def _assess_chunk(
     chunk: Sequence[tuple[int, str]], rules_version: str | None
-) -> tuple[list[dict[str, Any]], int]:
-    """Return the output object of each (line number, line), in order, and how many failed.
+) -> tuple[list[str], int]:
+    """Return the output line of each (line number, line), in order, and how many failed.
 
     Every line is parsed on its own; the records that parse are assessed together with
     `assess_many`, and a line that fails at either step gets its error object.
     """
-    outputs: list[dict[str, Any]] = []
+    outputs: list[str] = []
     pending: list[tuple[int, int, object]] = []  # (output index, line number, id)
     records: list[AssessmentInput] = []
     for number, line in chunk:
@@ -120,7 +121,7 @@ def _assess_chunk(
             continue
         pending.append((len(outputs), number, record_id))
         records.append(record)
-        outputs.append({})  # the assessment's place, filled in below
+        outputs.append("")  # the assessment's place, filled in below
     failed = len(outputs) - len(records)
     results = assess_many(records, rules_version=rules_version)
     for (index, number, record_id), result in zip(pending, results, strict=True):
@@ -128,12 +129,13 @@ def _assess_chunk(
             outputs[index] = _error(record_id, number, str(result))
             failed += 1
         else:
-            outputs[index] = assessment_to_dict(result)
+            outputs[index] = assessment_to_json(result)
     return outputs, failed
 
 
-def _error(record_id: object, number: int, message: str) -> dict[str, Any]:
-    return {"id": record_id, "error": f"line {number}: {message}"}
+def _error(record_id: object, number: int, message: str) -> str:
+    error = {"id": record_id, "error": f"line {number}: {message}"}
+    return json.dumps(error, ensure_ascii=False)
 
 
 def _records(text: str) -> Iterator[tuple[int, str]]:

@@ -35,7 +35,8 @@ def completed_months(birth: dt.date, on: dt.date) -> int:
     months = (on.year - birth.year) * 12 + (on.month - birth.month)
     # `birth` + `months` lands in on's month, on birth's day clamped to that month's length:
     # after `on` exactly when birth's day is later and `on` is not its month's last day.
-    if birth.day > on.day and on.day < _month_length(on.year, on.month):
+    day = on.day
+    if birth.day > day and (day < 28 or day < _month_length(on.year, on.month)):
         months -= 1
     return months
 

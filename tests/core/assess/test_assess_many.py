@@ -23,6 +23,7 @@ from posyandu.core.assess import (
     assess,
     assess_many,
     assessment_to_dict,
+    assessment_to_json,
     parse_input,
 )
 from posyandu.core.errors import CoreError, InputError, RulesError
@@ -70,6 +71,14 @@ def test_assess_many_equals_assess_on_the_synthetic_village(
         for a in alone
     ]
     assert any(a.growth for a in together)  # type: ignore[union-attr]
+
+
+def test_assessment_to_json_is_json_dumps_of_assessment_to_dict(
+    inputs: list[AssessmentInput],
+) -> None:
+    results = [a for a in assess_many(inputs) if isinstance(a, Assessment)]
+    for a in results + results[:50]:  # the second time from the shared services text
+        assert assessment_to_json(a) == json.dumps(assessment_to_dict(a), ensure_ascii=False)
 
 
 def test_assess_many_does_not_depend_on_how_the_batch_is_cut(

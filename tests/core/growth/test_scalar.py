@@ -17,6 +17,8 @@ from posyandu.core.errors import InputError
 from posyandu.core.growth import (
     ChildMeasurement,
     GrowthZ,
+    child_z_2006_many,
+    child_z_2007_many,
     child_zscores_2006,
     child_zscores_2006_many,
     child_zscores_2007,
@@ -143,3 +145,12 @@ def test_child_zscores_many_give_what_one_at_a_time_gives() -> None:
     assert child_zscores_2006_many(young) == [child_zscores_2006(m) for m in young]
     assert child_zscores_2007_many(older) == [child_zscores_2007(m) for m in older]
     assert child_zscores_2006_many([]) == child_zscores_2007_many([]) == []
+    # The z-only form is the same z-scores.
+    z_2006 = ("wfa", "hfa", "wfh", "bfa", "hcfa", "acfa", "tsfa", "ssfa")
+    assert child_z_2006_many(young) == [
+        {name: getattr(g, name) for name in z_2006} for g in child_zscores_2006_many(young)
+    ]
+    assert child_z_2007_many(older) == [
+        {name: getattr(g, name) for name in ("wfa", "hfa", "bfa")}
+        for g in child_zscores_2007_many(older)
+    ]

@@ -3,7 +3,7 @@
 `parse_input` validates a JSON-like mapping into an `AssessmentInput`; `assess` returns its
 `Assessment` under the rule set in force on as_of (or the one named by `rules_version`), and
 `assess_many` does the same for a batch, giving each record its Assessment or its CoreError;
-`assessment_to_dict` gives the JSON of the contract.
+`assessment_to_dict` gives the JSON of the contract (`assessment_to_json`: as text).
 """
 
 from posyandu.core.assess.assess import assess, assess_many, rules_for
@@ -14,8 +14,9 @@ from posyandu.core.assess.model import (
     MeasurementRecord,
     Person,
     assessment_to_dict,
-    parse_input,
+    assessment_to_json,
 )
+from posyandu.core.assess.parse import parse_input
 
 __all__ = [
     "Assessment",
@@ -26,6 +27,7 @@ __all__ = [
     "assess",
     "assess_many",
     "assessment_to_dict",
+    "assessment_to_json",
     "parse_input",
     "rules_for",
 ]

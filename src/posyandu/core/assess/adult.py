@@ -29,57 +29,43 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, NamedTuple
+from functools import lru_cache
+from typing import NamedTuple
 
+from posyandu.core.assess.adult_tables import (
+    VALUE_SECTIONS,
+    HbGroup,
+    Section,
+    Thresholds,
+    hb_groups,
+    thresholds_table,
+)
 from posyandu.core.assess.model import Finding, MeasurementRecord, Person, latest_first
-from posyandu.core.assess.stages import age_within, in_stage
-from posyandu.core.dates import Age, completed_months
+from posyandu.core.assess.stages import in_stage
+from posyandu.core.dates import completed_months
 from posyandu.core.errors import RulesError
 from posyandu.core.rulebook import RuleVersion
 
 # Exact decimal arithmetic, independent of the caller's decimal context.
 _DECIMAL = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_UP)
 
-
-class _Class(NamedTuple):
-    """One finding of a section: reached by any input at or over `at_least` or below `below`."""
-
-    finding: str
-    at_least: Mapping[str, float]
-    below: Mapping[str, float]
+_Holds = Callable[[MeasurementRecord], bool]
 
 
-class _Section(NamedTuple):
-    """One section of the thresholds table ([bmi], [waist], ...), read once."""
+class _Who(NamedTuple):
+    """The person on as_of, read once for all the sections."""
 
-    citation: str
-    exclude_pregnant: bool
-    pregnant_any_age: bool
-    from_age_years: int | None
-    in_stage: str | None
-    classes: tuple[_Class, ...]
-    default_kind: str  # glucose with no kind is read as this kind ("" elsewhere)
-
-
-class _Band(NamedTuple):
-    """One BMI band: values below (or up to) `bound` are `code`; the last band has no bound."""
-
-    code: str
-    up_to: bool
-    bound: Decimal | None
-
-
-class _HbGroup(NamedTuple):
-    """One anaemia group and its cut-offs, severe first."""
-
-    band: Mapping[str, Any]  # the group as in the table: sex, unit, min, max
+    person: Person
     pregnant: bool
-    cut_offs: tuple[tuple[str, float], ...]  # (severity, below), severe, moderate, mild
+    as_of: dt.date
+    years: int  # completed years on as_of
 
 
-_Values = Callable[[Person, MeasurementRecord, _Section], Mapping[str, float | None]]
+# What each value section reads from a record: {input key: value}, a missing one None.
+_Read = tuple[tuple[str, float | None], ...]  # (input key, value or None) pairs
+_Values = Callable[[Person, MeasurementRecord, Section], _Read]
 
 
 def adult_findings(
@@ -113,13 +99,14 @@ def adult_findings_in(
 ) -> list[Finding]:
     """Return the findings of `adult_findings` from `recent`, the records on or before as_of
     latest first (`latest_first`), for callers that already have them in that order."""
-    years = completed_months(person.birth_date, as_of) // 12
+    table = thresholds_table(thresholds)
+    who = _who(person, as_of)
     found: list[Finding] = []
-    finding = _bmi_finding(person, recent, years, thresholds)
+    finding = _bmi_finding(who, recent, thresholds, table)
     if finding is not None:
         found.append(finding)
-    for name in _READERS:
-        finding = _threshold_finding(name, person, recent, years, thresholds, stages)
+    for section in table.by_value:
+        finding = _value_finding(section, who, recent, stages)
         if finding is not None:
             found.append(finding)
     finding = _hb_finding(person, recent, anaemia)
@@ -130,14 +117,31 @@ def adult_findings_in(
 
 def bmi(weight_kg: float, height_cm: float, decimals: int) -> Decimal:
     """Return weight / height² in kg/m², rounded half up to `decimals` (16.96 -> 17.0)."""
-    metres = _DECIMAL.divide(Decimal(str(height_cm)), Decimal(100))
-    value = _DECIMAL.divide(Decimal(str(weight_kg)), _DECIMAL.multiply(metres, metres))
-    return value.quantize(Decimal(1).scaleb(-decimals), context=_DECIMAL)
+    value = _DECIMAL.divide(_decimal(str(weight_kg)), _metres_squared(str(height_cm)))
+    return value.quantize(_quantum(decimals), context=_DECIMAL)
+
+
+# The decimals of the numbers as written: heights and weights repeat, so each text is read,
+# and each height squared, once.
+@lru_cache(maxsize=4096)
+def _decimal(text: str) -> Decimal:
+    return Decimal(text)
+
+
+@lru_cache(maxsize=4096)
+def _metres_squared(height_cm: str) -> Decimal:
+    metres = _DECIMAL.divide(Decimal(height_cm), Decimal(100))
+    return _DECIMAL.multiply(metres, metres)
+
+
+@lru_cache(maxsize=8)
+def _quantum(decimals: int) -> Decimal:
+    return Decimal(1).scaleb(-decimals)
 
 
 def bmi_class(value: Decimal, thresholds: RuleVersion) -> str:
     """Return the Kemenkes BMI class of a rounded BMI: the first band whose bound holds."""
-    for band in thresholds.parsed(_bmi_bands):
+    for band in thresholds_table(thresholds).bmi_bands:
         if band.bound is None or (value <= band.bound if band.up_to else value < band.bound):
             return band.code
     raise RulesError(f"rules {thresholds.family} {thresholds.version}: no BMI band for {value}")
@@ -147,8 +151,8 @@ def bmi_finding(
     person: Person, records: Sequence[MeasurementRecord], as_of: dt.date, thresholds: RuleVersion
 ) -> Finding | None:
     """Return the BMI finding, None when BMI is normal, not applicable or not measured."""
-    years = Age.between(person.birth_date, as_of).years
-    return _bmi_finding(person, latest_first(records, as_of), years, thresholds)
+    recent = latest_first(records, as_of)
+    return _bmi_finding(_who(person, as_of), recent, thresholds, thresholds_table(thresholds))
 
 
 def threshold_finding(
@@ -160,9 +164,8 @@ def threshold_finding(
     stages: RuleVersion,
 ) -> Finding | None:
     """Return the finding of section `name` (waist, blood_pressure, glucose, kek), if any."""
-    years = Age.between(person.birth_date, as_of).years
-    recent = latest_first(records, as_of)
-    return _threshold_finding(name, person, recent, years, thresholds, stages)
+    section = thresholds_table(thresholds).by_value[VALUE_SECTIONS.index(name)]
+    return _value_finding(section, _who(person, as_of), latest_first(records, as_of), stages)
 
 
 def hb_finding(
@@ -172,56 +175,53 @@ def hb_finding(
     return _hb_finding(person, latest_first(records, as_of), anaemia)
 
 
-# The findings, each from the records on or before as_of, latest first (`latest_first`);
-# `years` is the age in completed years on as_of.
+# The findings, each from the records on or before as_of, latest first (`latest_first`).
+
+
+def _who(person: Person, as_of: dt.date) -> _Who:
+    return _Who(person, person.is_pregnant, as_of, completed_months(person.birth_date, as_of) // 12)
 
 
 def _bmi_finding(
-    person: Person, recent: Sequence[MeasurementRecord], years: int, thresholds: RuleVersion
+    who: _Who, recent: Sequence[MeasurementRecord], thresholds: RuleVersion, table: Thresholds
 ) -> Finding | None:
-    section = _sections(thresholds)["bmi"]
-    if _never_applies(section, person, years):
-        return None
-    record = next((r for r in recent if r.weight_kg is not None and r.lenhei_cm is not None), None)
-    if record is None or not _applies(section, person, record.date, None):
+    section = table.bmi
+    record = _applicable_record(section, who, recent, _has_bmi_inputs, None)
+    if record is None:
         return None
     weight_kg, height_cm = record.weight_kg, record.lenhei_cm
     if weight_kg is None or height_cm is None:  # never: the record was chosen for them
         return None
-    value = bmi(weight_kg, height_cm, thresholds.parsed(_bmi_decimals))
-    code = bmi_class(value, thresholds)
+    code = bmi_class(bmi(weight_kg, height_cm, table.bmi_decimals), thresholds)
     return None if code == "normal" else Finding(f"bmi.{code}", section.citation)
 
 
-def _threshold_finding(
-    name: str,
-    person: Person,
-    recent: Sequence[MeasurementRecord],
-    years: int,
-    thresholds: RuleVersion,
-    stages: RuleVersion,
+def _value_finding(
+    section: Section, who: _Who, recent: Sequence[MeasurementRecord], stages: RuleVersion
 ) -> Finding | None:
-    section = _sections(thresholds)[name]
-    if _never_applies(section, person, years):
+    holds, values = _READERS[section.name]
+    record = _applicable_record(section, who, recent, holds, stages)
+    if record is None:
         return None
-    holds, values = _READERS[name]
-    record = next((r for r in recent if holds(r)), None)
-    if record is None or not _applies(section, person, record.date, stages):
-        return None
-    read = values(person, record, section)
+    read = values(who.person, record, section)
     for rule in section.classes:
-        if _class_holds(rule, read):
-            return Finding(rule.finding, section.citation)
+        # Any recorded input at or over an `at_least` bound, or below a `below` one.
+        for key, value in read:
+            if value is not None and (
+                (key in rule.at_least and value >= rule.at_least[key])
+                or (key in rule.below and value < rule.below[key])
+            ):
+                return Finding(rule.finding, section.citation)
     return None
 
 
 def _hb_finding(
     person: Person, recent: Sequence[MeasurementRecord], anaemia: RuleVersion
 ) -> Finding | None:
-    record = next((r for r in recent if r.hb_g_dl is not None), None)
+    record = _latest(recent, _has_hb)
     if record is None or record.hb_g_dl is None:
         return None
-    group = _hb_group(person, Age.between(person.birth_date, record.date), anaemia)
+    group = _hb_group(person, record.date, hb_groups(anaemia))
     if group is None:
         return None
     for severity, below in group.cut_offs:
@@ -230,150 +230,93 @@ def _hb_finding(
     return None
 
 
-def _hb_group(person: Person, age: Age, anaemia: RuleVersion) -> _HbGroup | None:
-    for group in anaemia.parsed(_hb_groups):
+def _hb_group(person: Person, on: dt.date, groups: Sequence[HbGroup]) -> HbGroup | None:
+    """Return the first group `person` is in on the day `on` (the age then), if any."""
+    birth = person.birth_date
+    months = completed_months(birth, on)
+    by_unit = {"days": (on - birth).days, "months": months, "years": months // 12}
+    for group in groups:
         if group.pregnant:
             if person.is_pregnant:
                 return group
-        elif group.band.get("sex") in (None, person.sex) and age_within(group.band, age, anaemia):
-            return group
+        elif group.sex in (None, person.sex):
+            value = by_unit[group.unit]
+            if group.low <= value and (group.high is None or value <= group.high):
+                return group
     return None
 
 
-def _never_applies(section: _Section, person: Person, years: int) -> bool:
-    """Return True when `_applies` is False on every record up to as_of, whatever it holds:
-    the section excludes pregnant women, or the person is under its age on as_of (and so
-    on every earlier day). This spares looking for a record at all."""
-    if person.is_pregnant:
-        if section.exclude_pregnant:
-            return True
-        if section.pregnant_any_age:
-            return False
-    return section.from_age_years is not None and years < section.from_age_years
+def _latest(recent: Sequence[MeasurementRecord], holds: _Holds) -> MeasurementRecord | None:
+    for record in recent:
+        if holds(record):
+            return record
+    return None
 
 
-def _applies(section: _Section, person: Person, on: dt.date, stages: RuleVersion | None) -> bool:
-    """Return whether a section's threshold applies to `person` on the record's day `on`."""
-    if person.is_pregnant:
-        if section.exclude_pregnant:
-            return False
-        if section.pregnant_any_age:
-            return True
+def _applicable_record(
+    section: Section,
+    who: _Who,
+    recent: Sequence[MeasurementRecord],
+    holds: _Holds,
+    stages: RuleVersion | None,
+) -> MeasurementRecord | None:
+    """Return the latest record holding the section's inputs if the section applies to the
+    person on that record's day, else None.
+
+    Applies: never to a pregnant woman where the section excludes pregnancy, always to her
+    where it covers pregnancy at any age; otherwise from its age (on the record's day) and
+    in its stage. Under the age on as_of means under it on every earlier day too, so no
+    record is looked for then.
+    """
+    pregnant = who.pregnant
+    if pregnant and section.exclude_pregnant:
+        return None
+    any_age = pregnant and section.pregnant_any_age
     from_age = section.from_age_years
-    if from_age is not None and completed_months(person.birth_date, on) // 12 < from_age:
-        return False
+    if not any_age and from_age is not None and who.years < from_age:
+        return None
+    record = _latest(recent, holds)
+    if record is None or any_age:
+        return record
+    on = record.date
+    if from_age is not None:
+        years = who.years if on == who.as_of else completed_months(who.person.birth_date, on) // 12
+        if years < from_age:
+            return None
     stage = section.in_stage
     if stage is not None:
         if stages is None:
             raise RulesError(f"a section with in_stage {stage!r} needs the stages rules")
-        return in_stage(stage, person, on, stages)
-    return True
+        return record if in_stage(stage, who.person, on, stages) else None
+    return record
 
 
-def _class_holds(rule: _Class, values: Mapping[str, float | None]) -> bool:
-    """Return whether any recorded input reaches an `at_least` bound or falls `below` one."""
-    for key, value in values.items():
-        if value is None:
-            continue
-        if key in rule.at_least and value >= rule.at_least[key]:
-            return True
-        if key in rule.below and value < rule.below[key]:
-            return True
-    return False
+def _has_bmi_inputs(record: MeasurementRecord) -> bool:
+    return record.weight_kg is not None and record.lenhei_cm is not None
 
 
-# Reading the tables, once per version (RuleVersion.parsed).
+def _has_hb(record: MeasurementRecord) -> bool:
+    return record.hb_g_dl is not None
 
 
-def _sections(thresholds: RuleVersion) -> Mapping[str, _Section]:
-    return thresholds.parsed(_read_sections)
+def _waist(person: Person, record: MeasurementRecord, _: Section) -> _Read:
+    return ((person.sex, record.waist_cm),)
 
 
-def _read_sections(thresholds: RuleVersion) -> Mapping[str, _Section]:
-    return {name: _read_section(thresholds, name) for name in ("bmi", *_READERS)}
-
-
-def _read_section(thresholds: RuleVersion, name: str) -> _Section:
-    where = f"rules {thresholds.family} {thresholds.version}"
-    section = thresholds.data.get(name)
-    if not isinstance(section, Mapping):
-        raise RulesError(f"{where}: no [{name}] section")
-    try:
-        from_age, stage = section.get("from_age_years"), section.get("in_stage")
-        classes = tuple(
-            _Class(
-                str(rule["finding"]),
-                {key: float(v) for key, v in rule.get("at_least", {}).items()},
-                {key: float(v) for key, v in rule.get("below", {}).items()},
-            )
-            for rule in section.get("classes", ())
-        )
-        return _Section(
-            citation=f"{section['basis']} ({thresholds.family} {thresholds.version})",
-            exclude_pregnant=bool(section.get("exclude_pregnant")),
-            pregnant_any_age=bool(section.get("pregnant_any_age")),
-            from_age_years=None if from_age is None else int(from_age),
-            in_stage=None if stage is None else str(stage),
-            classes=classes,
-            default_kind=str(section.get("default_kind", "")),
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise RulesError(f"{where}: malformed [{name}] section ({exc!r})") from exc
-
-
-def _bmi_bands(thresholds: RuleVersion) -> tuple[_Band, ...]:
-    bands = []
-    for band in thresholds.data["bmi"]["bands"]:
-        # Bounds go through str() so 18.4 is the decimal 18.4, not the float just below it.
-        if "below" in band:
-            bands.append(_Band(str(band["class"]), False, Decimal(str(band["below"]))))
-        elif "up_to" in band:
-            bands.append(_Band(str(band["class"]), True, Decimal(str(band["up_to"]))))
-        else:
-            bands.append(_Band(str(band["class"]), False, None))
-    return tuple(bands)
-
-
-def _bmi_decimals(thresholds: RuleVersion) -> int:
-    return int(thresholds.data["bmi"]["decimals"])
-
-
-def _hb_groups(anaemia: RuleVersion) -> tuple[_HbGroup, ...]:
-    try:
-        return tuple(
-            _HbGroup(
-                group,
-                bool(group.get("pregnant")),
-                tuple((s, float(group[f"{s}_below"])) for s in ("severe", "moderate", "mild")),
-            )
-            for group in anaemia.data["groups"]
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise RulesError(f"rules {anaemia.family} {anaemia.version}: malformed groups") from exc
-
-
-def _waist(person: Person, record: MeasurementRecord, _: _Section) -> dict[str, float | None]:
-    return {person.sex: record.waist_cm}
-
-
-def _blood_pressure(
-    _person: Person, record: MeasurementRecord, _section: _Section
-) -> dict[str, float | None]:
+def _blood_pressure(_person: Person, record: MeasurementRecord, _section: Section) -> _Read:
     # A reading with one value is judged on that value: the other is simply not compared.
-    return {"sbp_mmhg": record.sbp_mmhg, "dbp_mmhg": record.dbp_mmhg}
+    return (("sbp_mmhg", record.sbp_mmhg), ("dbp_mmhg", record.dbp_mmhg))
 
 
-def _glucose(
-    _person: Person, record: MeasurementRecord, section: _Section
-) -> dict[str, float | None]:
-    return {record.glucose_kind or section.default_kind: record.glucose_mg_dl}
+def _glucose(_person: Person, record: MeasurementRecord, section: Section) -> _Read:
+    return ((record.glucose_kind or section.default_kind, record.glucose_mg_dl),)
 
 
-def _kek(_person: Person, record: MeasurementRecord, _: _Section) -> dict[str, float | None]:
-    return {"muac_cm": record.muac_cm}
+def _kek(_person: Person, record: MeasurementRecord, _: Section) -> _Read:
+    return (("muac_cm", record.muac_cm),)
 
 
-_READERS: Mapping[str, tuple[Callable[[MeasurementRecord], bool], _Values]] = {
+_READERS: dict[str, tuple[_Holds, _Values]] = {
     "waist": (lambda r: r.waist_cm is not None, _waist),
     "blood_pressure": (lambda r: r.sbp_mmhg is not None or r.dbp_mmhg is not None, _blood_pressure),
     "glucose": (lambda r: r.glucose_mg_dl is not None, _glucose),

@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from posyandu.core.assess.adult import adult_findings_in
 from posyandu.core.assess.growth import (
     GrowthPlan,
     GrowthSection,
+    Scores,
     finish_growth,
     plan_growth_in,
     score_plans,
@@ -29,13 +31,12 @@ from posyandu.core.assess.model import (
     MeasurementRecord,
     latest_first,
 )
-from posyandu.core.assess.packages import services_due
+from posyandu.core.assess.packages import services_for
 from posyandu.core.assess.referral import referral_reasons
-from posyandu.core.assess.stages import is_child, life_stages
-from posyandu.core.assess.trend import Trend, trend_findings, weight_trend
+from posyandu.core.assess.stages import is_child, stage_codes
+from posyandu.core.assess.trend import Trend, record_weight_trend, trend_findings
 from posyandu.core.dates import Age
 from posyandu.core.errors import CoreError, RulesError
-from posyandu.core.growth import GrowthZ
 from posyandu.core.rulebook import RuleVersion, family_versions, rule_in_force
 
 RULESETS = "rulesets"
@@ -135,25 +136,34 @@ def assess_many(
     are computed together, with one call of each WHO engine, which is what makes a batch
     fast. One record's error does not stop the others.
     """
-    started: list[_Started | CoreError] = []
+    # Adults are finished at once; children wait for the one scoring call of the batch, so
+    # only they are held (fewer objects held, less work for the garbage collector).
+    results: list[Assessment | CoreError | None] = []
+    waiting: list[tuple[int, _Started, GrowthPlan]] = []
     for record in records:
         try:
-            started.append(_start(record, rules_version))
-        except CoreError as exc:
-            started.append(exc)
-    plans = [s.growth for s in started if isinstance(s, _Started) and s.growth is not None]
-    scores = iter(score_plans(plans))
-    results: list[Assessment | CoreError] = []
-    for item in started:
-        if isinstance(item, CoreError):
-            results.append(item)
-            continue
-        growth = None if item.growth is None else (item.growth, next(scores))
-        try:
-            results.append(_finish(item, growth))
+            started = _start(record, rules_version)
         except CoreError as exc:
             results.append(exc)
-    return results
+            continue
+        if started.growth is None:
+            results.append(_finished(started, None))
+        else:
+            waiting.append((len(results), started, started.growth))
+            results.append(None)
+    scores = score_plans([plan for _, _, plan in waiting])
+    for (index, started, plan), plan_scores in zip(waiting, scores, strict=True):
+        results[index] = _finished(started, (plan, plan_scores))
+    return [result for result in results if result is not None]
+
+
+def _finished(
+    started: _Started, growth: tuple[GrowthPlan, Scores] | None
+) -> Assessment | CoreError:
+    try:
+        return _finish(started, growth)
+    except CoreError as exc:
+        return exc
 
 
 class _Started(NamedTuple):
@@ -163,58 +173,58 @@ class _Started(NamedTuple):
     version: str
     tables: _Tables
     age: Age
-    stages: list[str]
+    stages: tuple[str, ...]
     recent: list[MeasurementRecord]  # on or before as_of, latest first
     growth: GrowthPlan | None
 
 
+@lru_cache(maxsize=256)
+def _rules_on(on: dt.date, rules_version: str | None) -> tuple[str, _Tables]:
+    """Return the rule set's version id and tables for a day (most records share a few)."""
+    rules = rules_for(on, rules_version)
+    return rules.version, rules.ruleset.parsed(_tables)
+
+
 def _start(record: AssessmentInput, rules_version: str | None) -> _Started:
-    rules = rules_for(record.as_of, rules_version)
-    tables = rules.ruleset.parsed(_tables)
+    version, tables = _rules_on(record.as_of, rules_version)
     person, as_of = record.person, record.as_of
     age = Age.between(person.birth_date, as_of)
-    stages = life_stages(person, as_of, tables.stages)
+    stages = stage_codes(person, as_of, tables.stages, age)
     recent = latest_first(record.measurements, as_of)
     growth = (
         plan_growth_in(person, recent, as_of, tables.growth_classes)
         if is_child(age, tables.stages)
         else None
     )
-    return _Started(record, rules.version, tables, age, stages, recent, growth)
+    return _Started(record, version, tables, age, stages, recent, growth)
 
 
-def _finish(started: _Started, growth: tuple[GrowthPlan, Sequence[GrowthZ]] | None) -> Assessment:
+def _finish(started: _Started, growth: tuple[GrowthPlan, Scores] | None) -> Assessment:
     record, tables, age, stages = started.record, started.tables, started.age, started.stages
     person, as_of = record.person, record.as_of
     section = _NO_GROWTH if growth is None else finish_growth(*growth)
     trend, due, basis = _judge(started, section)
-    findings = sorted(basis)
-    reasons = referral_reasons(findings, pregnant=person.is_pregnant, table=tables.referral)
-    services = services_due(
-        stages=stages,
-        age=age,
-        sex=person.sex,
-        pregnant=person.is_pregnant,
-        smoker=person.smoker,
-        findings=findings,
-        as_of=as_of,
-        packages=tables.packages,
-        refer=bool(reasons),
-    )
+    findings: Sequence[str] = sorted(basis) if basis else ()
+    pregnant = person.is_pregnant
+    reasons = referral_reasons(findings, pregnant=pregnant, table=tables.referral)
+    services = services_for(
+        stages, age, person.sex, pregnant, person.smoker, findings, as_of.month, bool(reasons),
+        tables.packages,
+    )  # fmt: skip
     return Assessment(
-        id=record.id,
-        as_of=as_of,
-        age=age,
-        stages=tuple(stages),
-        growth=section.indicators,
-        weight_trend=trend,
-        findings=tuple(findings),
-        immunizations_due=tuple(due),
-        services_due=tuple(services),
-        refer=bool(reasons),
-        referral_reasons=tuple(reasons),
-        basis={code: basis[code] for code in findings},
-        rules_version=started.version,
+        record.id,
+        as_of,
+        age,
+        stages,
+        section.indicators,
+        trend,
+        tuple(findings),
+        tuple(due),
+        services,
+        bool(reasons),
+        tuple(reasons),
+        {code: basis[code] for code in findings} if basis else basis,
+        started.version,
     )
 
 
@@ -228,15 +238,11 @@ def _judge(
     and {finding code: citation of the rule that raised it}, the growth findings included."""
     record, tables = started.record, started.tables
     person, as_of = record.person, record.as_of
-    trend = weight_trend(
-        birth_date=person.birth_date,
-        weighings=[(m.date, m.weight_kg) for m in record.measurements if m.weight_kg is not None],
-        as_of=as_of,
-        kbm=tables.kbm,
-    )
+    trend = record_weight_trend(person.birth_date, record.measurements, as_of, tables.kbm)
+    doses = record.immunizations
     due = immunizations_due(
         birth_date=person.birth_date,
-        doses=[(dose.vaccine, dose.date) for dose in record.immunizations],
+        doses=[(dose.vaccine, dose.date) for dose in doses] if doses else (),
         as_of=as_of,
         province_code=person.province_code,
         schedule=tables.schedule,
@@ -249,7 +255,10 @@ def _judge(
         anaemia=tables.anaemia,
         stages=tables.stages,
     )
-    basis = {finding.code: finding.basis for finding in (*growth.findings, *adult)}
-    basis.update(dict.fromkeys(trend_findings(trend), tables.kbm.citation))
-    basis.update(dict.fromkeys(immunization_findings(due), tables.schedule.citation))
+    basis = {finding.code: finding.basis for finding in growth.findings}
+    basis.update((finding.code, finding.basis) for finding in adult)
+    if trend is not None:
+        basis.update(dict.fromkeys(trend_findings(trend), tables.kbm.citation))
+    if due:
+        basis.update(dict.fromkeys(immunization_findings(due), tables.schedule.citation))
     return trend, due, basis

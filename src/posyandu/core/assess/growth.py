@@ -23,8 +23,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from posyandu.core.assess.model import (
     Finding,
@@ -37,9 +38,8 @@ from posyandu.core.assess.stages import is_child
 from posyandu.core.dates import DAYS_PER_MONTH, Age, completed_months
 from posyandu.core.growth import (
     ChildMeasurement,
-    GrowthZ,
-    child_zscores_2006_many,
-    child_zscores_2007_many,
+    child_z_2006_many,
+    child_z_2007_many,
     muac_class,
     z_class,
 )
@@ -53,13 +53,14 @@ _WHO2007_FROM_MONTHS = 60
 # for that one day so the child is not left without a status (docs/adr/0005).
 _WHO2007_FIRST_DAY = math.ceil(_WHO2007_FROM_MONTHS * DAYS_PER_MONTH)
 
-# Each z-score indicator and the inputs a record must hold for it.
-_INDICATORS: Mapping[str, Callable[[MeasurementRecord], bool]] = {
-    "wfa": lambda r: r.weight_kg is not None,
-    "hfa": lambda r: r.lenhei_cm is not None,
-    "wfh": lambda r: r.weight_kg is not None and r.lenhei_cm is not None,
-    "bfa": lambda r: r.weight_kg is not None and r.lenhei_cm is not None,
-    "hcfa": lambda r: r.headc_cm is not None,
+# Each z-score indicator and the inputs a record must hold for it (weight and length/height
+# from one record for wfh and bfa), as `_latest_per_input` names them.
+_INDICATORS: Mapping[str, str] = {
+    "wfa": "weight",
+    "hfa": "lenhei",
+    "wfh": "weight+lenhei",
+    "bfa": "weight+lenhei",
+    "hcfa": "headc",
 }
 
 
@@ -71,8 +72,7 @@ class GrowthSection:
     findings: tuple[Finding, ...]
 
 
-@dataclass(frozen=True)
-class GrowthPlan:
+class GrowthPlan(NamedTuple):
     """A child's growth section before scoring: the records to score and what reads them.
 
     Planning and finishing are split so that many children can be scored in one call of
@@ -122,12 +122,13 @@ def plan_growth_in(
     """Return the plan of a child from `recent`, the records on or before as_of latest first
     (`latest_first`), for callers that already have them in that order."""
     rules = growth_class_rules(as_of, classes_version)
+    latest = _latest_per_input(recent)
     chosen: list[MeasurementRecord] = []
     to_score: list[ChildMeasurement] = []
     references: list[bool] = []
     indicators: list[tuple[str, int]] = []
-    for name, holds in _INDICATORS.items():
-        record = next((r for r in recent if holds(r)), None)
+    for name, inputs in _INDICATORS.items():
+        record = latest[inputs]
         if record is None:
             continue
         index = next((i for i, seen in enumerate(chosen) if seen is record), len(chosen))
@@ -137,8 +138,7 @@ def plan_growth_in(
             to_score.append(child)
             references.append(is_2007)
         indicators.append((name, index))
-    oedema = next((r for r in recent if r.oedema is not None), None)
-    muac = next((r for r in recent if r.muac_cm is not None), None)
+    muac, oedema = latest["muac"], latest["oedema"]
     return GrowthPlan(
         rules,
         tuple(to_score),
@@ -149,24 +149,60 @@ def plan_growth_in(
     )
 
 
-def score_plans(plans: Sequence[GrowthPlan]) -> list[list[GrowthZ]]:
+def _latest_per_input(recent: Sequence[MeasurementRecord]) -> dict[str, MeasurementRecord | None]:
+    """Return the first record of `recent` (so the latest) holding each input set, or None.
+
+    One pass for all of them: weight, length/height, both from one record, head
+    circumference, MUAC and an oedema answer.
+    """
+    weight = lenhei = both = headc = muac = oedema = None
+    for r in recent:
+        has_weight = r.weight_kg is not None
+        has_lenhei = r.length_cm is not None or r.height_cm is not None
+        if weight is None and has_weight:
+            weight = r
+        if lenhei is None and has_lenhei:
+            lenhei = r
+        if both is None and has_weight and has_lenhei:
+            both = r
+        if headc is None and r.headc_cm is not None:
+            headc = r
+        if muac is None and r.muac_cm is not None:
+            muac = r
+        if oedema is None and r.oedema is not None:
+            oedema = r
+    return {
+        "weight": weight,
+        "lenhei": lenhei,
+        "weight+lenhei": both,
+        "headc": headc,
+        "muac": muac,
+        "oedema": oedema,
+    }
+
+
+Scores = Sequence[Mapping[str, float | None]]  # per record of a plan: {indicator: z or None}
+
+
+def score_plans(plans: Sequence[GrowthPlan]) -> list[Scores]:
     """Score the records of every plan with one WHO 2006 and one WHO 2007 call in all."""
     batches: tuple[list[ChildMeasurement], list[ChildMeasurement]] = ([], [])
     for plan in plans:
         for is_2007, child in zip(plan.references, plan.to_score, strict=True):
             batches[is_2007].append(child)
-    scored = (iter(child_zscores_2006_many(batches[0])), iter(child_zscores_2007_many(batches[1])))
+    scored = (iter(child_z_2006_many(batches[0])), iter(child_z_2007_many(batches[1])))
     return [[next(scored[is_2007]) for is_2007 in plan.references] for plan in plans]
 
 
-def finish_growth(plan: GrowthPlan, scores: Sequence[GrowthZ]) -> GrowthSection:
+def finish_growth(plan: GrowthPlan, scores: Scores) -> GrowthSection:
     """Return the growth section of a plan, given the scores of its records in order."""
     rules = plan.rules
     indicators: dict[str, GrowthStatus] = {}
     for name, index in plan.indicators:
-        z: float | None = getattr(scores[index], name)
+        z = scores[index].get(name)
         if z is not None:
-            code = z_class(rules, name, z, scores[index].age_group)
+            age_group = "5-18y" if plan.references[index] else "0-59m"
+            code = z_class(rules, name, z, age_group)
             indicators[name] = GrowthStatus(z, code)
     if plan.muac is not None:
         muac_cm, months = plan.muac

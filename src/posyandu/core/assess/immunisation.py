@@ -72,9 +72,12 @@ class _Schedule:
     """The version-wide parameters and doses of one schedule version."""
 
     doses: tuple[_Dose, ...]
+    standalone: tuple[_Dose, ...]  # the doses of no series, in schedule order
+    series: tuple[tuple[_Dose, ...], ...]  # each series' doses by number, first seen first
     age_limit_months: int
     min_interval: dt.timedelta
     overdue_after_months: int
+    known_codes: frozenset[str]  # every vaccine code of any version of the family
 
 
 def immunizations_due(
@@ -92,11 +95,11 @@ def immunizations_due(
     i is the position in `doses`.
     """
     rules = schedule.parsed(_read_schedule)
-    given = _given(birth_date, doses, as_of, schedule.parsed(_known_codes))
+    given = _given(birth_date, doses, as_of, rules.known_codes)
     if completed_months(birth_date, as_of) >= rules.age_limit_months:
         return []
     listed: list[DueDose] = []
-    for dose, previous in _next_doses(rules.doses, given):
+    for dose, previous in _next_doses(rules, given):
         if dose.only_in_provinces is not None and province_code not in dose.only_in_provinces:
             continue
         due_date = add_months(birth_date, dose.month)
@@ -105,7 +108,11 @@ def immunizations_due(
         status = _status(dose, due_date, birth_date, as_of, rules)
         if status is not None:
             listed.append(DueDose(dose.vaccine, status, due_date))
-    return sorted(listed, key=lambda due: due.vaccine)
+    return sorted(listed, key=_vaccine)
+
+
+def _vaccine(due: DueDose) -> str:
+    return due.vaccine
 
 
 def immunization_findings(due: Sequence[DueDose]) -> list[str]:
@@ -132,23 +139,21 @@ def _given(
 
 
 def _next_doses(
-    schedule: Sequence[_Dose], given: Mapping[str, dt.date]
+    rules: _Schedule, given: Mapping[str, dt.date]
 ) -> Iterator[tuple[_Dose, dt.date | None]]:
     """Yield each dose still to give with the date of the series dose before it, if any."""
-    series: dict[str, list[_Dose]] = {}
-    for dose in schedule:
-        if dose.series is None:
-            if dose.vaccine not in given:
-                yield dose, None
-        else:
-            series.setdefault(dose.series, []).append(dose)
-    for members in series.values():
-        members.sort(key=lambda dose: dose.number)
-        done = [i for i, dose in enumerate(members) if dose.vaccine in given]
-        if not done:
+    for dose in rules.standalone:
+        if dose.vaccine not in given:
+            yield dose, None
+    for members in rules.series:
+        last = -1  # the highest-numbered dose given
+        for i, dose in enumerate(members):
+            if dose.vaccine in given:
+                last = i
+        if last < 0:
             yield members[0], None
-        elif done[-1] + 1 < len(members):
-            yield members[done[-1] + 1], given[members[done[-1]].vaccine]
+        elif last + 1 < len(members):
+            yield members[last + 1], given[members[last].vaccine]
 
 
 def _status(
@@ -179,11 +184,21 @@ def _read_schedule(schedule: RuleVersion) -> _Schedule:
     """Return the schedule held by a rule version, or raise RulesError if it is malformed."""
     data = schedule.data
     try:
+        doses = tuple(_read_dose(raw) for raw in data["doses"])
+        series: dict[str, list[_Dose]] = {}
+        for dose in doses:
+            if dose.series is not None:
+                series.setdefault(dose.series, []).append(dose)
         return _Schedule(
-            doses=tuple(_read_dose(raw) for raw in data["doses"]),
+            doses=doses,
+            standalone=tuple(dose for dose in doses if dose.series is None),
+            series=tuple(
+                tuple(sorted(members, key=lambda dose: dose.number)) for members in series.values()
+            ),
             age_limit_months=int(data["age_limit_months"]),
             min_interval=dt.timedelta(days=int(data["min_series_interval_days"])),
             overdue_after_months=int(data["overdue_after_months"]),
+            known_codes=_known_codes(schedule),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RulesError(

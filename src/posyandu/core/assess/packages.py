@@ -94,6 +94,7 @@ class _Visit(NamedTuple):
 
 
 _Test = Callable[[_Visit], bool]
+_NO_FINDINGS: frozenset[str] = frozenset()
 # Outcomes remembered per table before the memo starts afresh (a bound on memory).
 _MEMO_LIMIT = 1 << 16
 
@@ -102,8 +103,9 @@ _MEMO_LIMIT = 1 << 16
 class _Compiled:
     """A validated table ready to apply: each rule's conditions as one test, and a memo.
 
-    Two visits with the same `_key` meet the same conditions of every rule, so the services
-    list is worked out once per key and remembered with the table (`outcomes`).
+    Two visits with the same key (`services_for`) meet the same conditions of every rule,
+    so the services list is worked out once per key and remembered with the table
+    (`outcomes`).
     """
 
     rules: tuple[ServiceRule, ...]
@@ -247,36 +249,47 @@ def services_due(
 
     `refer` is the assessment's referral decision; it calls for the referral letter.
     """
-    _check(stages, age, sex, findings)
-    answer = "unknown" if smoker is None else ("yes" if smoker else "no")
-    visit = _Visit(
-        frozenset(stages), age, sex, pregnant, answer, frozenset(findings), as_of.month, refer
+    listed = services_for(
+        stages, age, sex, pregnant, smoker, findings, as_of.month, refer, packages
     )
-    table = packages.parsed(_compile)
-    key = _key(table, visit)
-    listed = table.outcomes.get(key)
-    if listed is None:
-        listed = _listed(table, visit)
-        if len(table.outcomes) >= _MEMO_LIMIT:
-            table.outcomes.clear()
-        table.outcomes[key] = listed
     return list(listed)
 
 
-def _key(table: _Compiled, visit: _Visit) -> tuple[Any, ...]:
-    """Return what the rules' conditions can tell apart in a visit: ages only by the bounds
-    they cross, findings only those some condition names."""
-    return (
-        visit.stages,
-        bisect.bisect_right(table.month_cuts, visit.age.months),
-        bisect.bisect_right(table.year_cuts, visit.age.years),
-        visit.sex,
-        visit.pregnant,
-        visit.smoker,
-        visit.findings & table.finding_codes,
-        visit.month,
-        visit.refer,
-    )
+def services_for(
+    stages: Sequence[str],
+    age: Age,
+    sex: str,
+    pregnant: bool,
+    smoker: bool | None,
+    findings: Sequence[str],
+    month: int,
+    refer: bool,
+    packages: RuleVersion,
+) -> tuple[ServiceDue, ...]:
+    """Return what `services_due` returns, as a tuple, for the month of as_of (the fast path
+    of `assess`: positional, no copy)."""
+    _check(stages, age, sex, findings)
+    table = packages.parsed(_compile)
+    answer = "unknown" if smoker is None else ("yes" if smoker else "no")
+    # A tuple of stages (as `assess` passes them, sorted) keys as it is; other sequences as
+    # sets. Either way the same stages give the same services.
+    called = stages if type(stages) is tuple else frozenset(stages)
+    named = table.finding_codes.intersection(findings) if findings else _NO_FINDINGS
+    # What the rules' conditions can tell apart: ages only by the bounds they cross, and
+    # findings only those some condition names. The same key, the same services.
+    months = bisect.bisect_right(table.month_cuts, age.months)
+    years = bisect.bisect_right(table.year_cuts, age.years)
+    key = (called, months, years, sex, pregnant, answer, named, month, refer)
+    listed = table.outcomes.get(key)
+    if listed is None:
+        found = frozenset(findings)
+        listed = _listed(
+            table, _Visit(frozenset(stages), age, sex, pregnant, answer, found, month, refer)
+        )
+        if len(table.outcomes) >= _MEMO_LIMIT:
+            table.outcomes.clear()
+        table.outcomes[key] = listed
+    return listed
 
 
 def _compile(packages: RuleVersion) -> _Compiled:

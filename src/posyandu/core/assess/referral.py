@@ -26,6 +26,8 @@ _Lists = tuple[frozenset[str], frozenset[str], tuple[str, ...] | None]
 def referral_reasons(findings: Iterable[str], *, pregnant: bool, table: RuleVersion) -> list[str]:
     """Return the findings that call for a referral, sorted; refer when the list is not empty."""
     always, in_pregnancy, exempt_prefixes = table.parsed(_lists)
+    if not findings:  # an empty collection (an iterator is never falsy, so it goes on)
+        return []
 
     def refers(code: str) -> bool:
         if code in always:

@@ -14,6 +14,7 @@ stages at once, and the list is sorted by code.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any, NamedTuple
@@ -25,6 +26,8 @@ from posyandu.core.rulebook import RuleVersion
 
 _AGE_UNITS = ("days", "months", "years")
 _SINCE_DELIVERY = "days_since_delivery"
+# Stage lists remembered per table before the memo starts afresh (a bound on memory).
+_MEMO_LIMIT = 1 << 14
 
 
 class _Stage(NamedTuple):
@@ -38,27 +41,61 @@ class _Stage(NamedTuple):
     high: int | None
 
 
+class _Cuts(NamedTuple):
+    """Where some stage's band starts or ends, per unit: ages between two cuts are in the
+    same stages. Each band [low, high] cuts at low and high + 1."""
+
+    days: tuple[int, ...]
+    months: tuple[int, ...]
+    years: tuple[int, ...]
+    since_delivery: tuple[int, ...]
+
+
 def life_stages(person: Person, on: dt.date, table: RuleVersion) -> list[str]:
     """Return the codes of the stages `person` is in on `on`, sorted."""
-    age = Age.between(person.birth_date, on)
-    by_unit = {"days": age.days, "months": age.months, "years": age.years}
-    if person.delivery_date is not None:
-        by_unit[_SINCE_DELIVERY] = (on - person.delivery_date).days
-    sex, pregnant = person.sex, person.is_pregnant
-    held: list[str] = []
-    # The table is read sorted by code, so the stages held come out sorted. This is `_holds`
-    # for every stage at once, with the person's values read once.
-    for code, stage_sex, when_pregnant, unit, low, high in table.parsed(_read):
-        if stage_sex is not None and sex != stage_sex:
-            continue
-        if when_pregnant:
-            if pregnant:
-                held.append(code)
-            continue
-        value = by_unit.get(unit)  # type: ignore[arg-type]  # None: no delivery date
-        if value is not None and low <= value and (high is None or value <= high):
-            held.append(code)
+    return list(stage_codes(person, on, table))
+
+
+def stage_codes(
+    person: Person, on: dt.date, table: RuleVersion, age: Age | None = None
+) -> tuple[str, ...]:
+    """Return `life_stages` as a tuple (shared: the same stages give the same tuple);
+    `age`, when the caller has it, is the age on `on`."""
+    if age is None:
+        age = Age.between(person.birth_date, on)
+    since = None if person.delivery_date is None else (on - person.delivery_date).days
+    cuts, memo = table.parsed(_cuts_and_memo)
+    # People the bands cannot tell apart are in the same stages: worked out once per key.
+    key = (
+        person.sex,
+        person.is_pregnant,
+        bisect.bisect_right(cuts.days, age.days),
+        bisect.bisect_right(cuts.months, age.months),
+        bisect.bisect_right(cuts.years, age.years),
+        None if since is None else bisect.bisect_right(cuts.since_delivery, since),
+    )
+    held = memo.get(key)
+    if held is None:
+        # The table is read sorted by code, so the stages held come out sorted.
+        held = tuple(s.code for s in table.parsed(_read) if _holds(s, person, age, on))
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = held
     return held
+
+
+def _cuts(table: RuleVersion) -> _Cuts:
+    stages = table.parsed(_read)
+
+    def cuts(unit: str) -> tuple[int, ...]:
+        bands = [(s.low, s.high) for s in stages if s.unit == unit]
+        return tuple(sorted({low for low, _ in bands} | {h + 1 for _, h in bands if h is not None}))
+
+    return _Cuts(cuts("days"), cuts("months"), cuts("years"), cuts(_SINCE_DELIVERY))
+
+
+def _cuts_and_memo(table: RuleVersion) -> tuple[_Cuts, dict[tuple[Any, ...], tuple[str, ...]]]:
+    return _cuts(table), {}
 
 
 def in_stage(code: str, person: Person, on: dt.date, table: RuleVersion) -> bool:

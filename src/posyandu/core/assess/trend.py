@@ -23,6 +23,7 @@ import math
 from collections.abc import Sequence
 from typing import Literal
 
+from posyandu.core.assess.model import MeasurementRecord
 from posyandu.core.dates import completed_months
 from posyandu.core.errors import InputError, RulesError
 from posyandu.core.rulebook import RuleVersion
@@ -34,6 +35,9 @@ _FINDINGS: dict[str, list[str]] = {
     # 2T is reported alone: it implies the single T finding.
     "2T": ["weight.not_increasing_twice"],
 }
+
+# Weights in (0, this) pass `_to_grams` whatever they are: finite, positive, no overflow.
+_CLEARLY_FINE_KG = 1e300
 
 # (date, weight in whole grams) of the weighing that stands for its calendar month.
 _Weighing = tuple[dt.date, int]
@@ -74,6 +78,28 @@ def weight_trend(
     return "T"
 
 
+def record_weight_trend(
+    birth_date: dt.date,
+    records: Sequence[MeasurementRecord],
+    as_of: dt.date,
+    kbm: RuleVersion,
+) -> Trend | None:
+    """Return `weight_trend` of the weighings in measurement records (those with a weight,
+    in order: `weighings[i]` in an error is the i-th of them). Adults skip the listing."""
+    if not 0 <= completed_months(birth_date, as_of) < kbm.parsed(_age_limit):
+        index = 0
+        for record in records:
+            weight_kg = record.weight_kg
+            if weight_kg is not None:
+                # Only an odd value needs the full check (a clear range cannot fail it).
+                if not 0.0 < weight_kg < _CLEARLY_FINE_KG or record.date < birth_date:
+                    _check_one(birth_date, index, record.date, weight_kg)
+                index += 1
+        return None
+    weighings = [(r.date, r.weight_kg) for r in records if r.weight_kg is not None]
+    return weight_trend(birth_date=birth_date, weighings=weighings, as_of=as_of, kbm=kbm)
+
+
 def _age_limit(kbm: RuleVersion) -> int:
     return int(kbm.data["age_limit_months"])
 
@@ -91,7 +117,10 @@ def _latest_per_month(
     """Return the latest weighing on or before `as_of` of each calendar month, by month index."""
     monthly: dict[int, _Weighing] = {}
     for index, (day, weight_kg) in enumerate(weighings):
-        grams = _to_grams(index, weight_kg)
+        if 0.0 < weight_kg < _CLEARLY_FINE_KG:  # what `_to_grams` does, without the call
+            grams = round(weight_kg * 1000)
+        else:
+            grams = _to_grams(index, weight_kg)
         if day < birth_date:
             raise InputError(f"weighings[{index}].date", f"{day.isoformat()} is before birth")
         if day > as_of:
@@ -107,9 +136,13 @@ def _latest_per_month(
 def _check(birth_date: dt.date, weighings: Sequence[tuple[dt.date, float]]) -> None:
     """Raise what `_latest_per_month` raises for a bad weighing, without grouping them."""
     for index, (day, weight_kg) in enumerate(weighings):
-        _to_grams(index, weight_kg)
-        if day < birth_date:
-            raise InputError(f"weighings[{index}].date", f"{day.isoformat()} is before birth")
+        _check_one(birth_date, index, day, weight_kg)
+
+
+def _check_one(birth_date: dt.date, index: int, day: dt.date, weight_kg: float) -> None:
+    _to_grams(index, weight_kg)
+    if day < birth_date:
+        raise InputError(f"weighings[{index}].date", f"{day.isoformat()} is before birth")
 
 
 def _to_grams(index: int, weight_kg: float) -> int:

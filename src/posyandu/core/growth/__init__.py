@@ -4,8 +4,10 @@ Two layers over one implementation:
 
 - vectorised: `who2006_zscores` and `who2007_zscores` score whole NumPy columns (the CSV path,
   surveys, reports);
-- scalar: `child_zscores_2006` and `child_zscores_2007` score one `ChildMeasurement` by
-  wrapping it in length-1 arrays and calling the vectorised code, so both always agree.
+- per child: `child_zscores_2006` and `child_zscores_2007` score one `ChildMeasurement` by
+  wrapping it in length-1 arrays and calling the vectorised code, so both always agree;
+  `child_zscores_*_many` score a batch of them with one engine call (`child_z_*_many`: the
+  same z-scores without the flags, as plain dicts, for callers that score many).
 
 The caller chooses the reference; Permenkes 2/2020 uses the 2006 standards below 60 months and
 the 2007 reference from 5 to 18 years. Classes (Permenkes 2/2020) live in `classify`.
@@ -50,6 +52,8 @@ __all__ = [
     "AgeGroup",
     "ChildMeasurement",
     "GrowthZ",
+    "child_z_2006_many",
+    "child_z_2007_many",
     "child_zscores_2006",
     "child_zscores_2006_many",
     "child_zscores_2007",
@@ -150,6 +154,16 @@ def _many(
     return out
 
 
+def _z_only(values: dict[str, FloatArray], keys: dict[str, str]) -> list[dict[str, float | None]]:
+    """Return {indicator: z or None} per row of an engine's output (no flags)."""
+    names = list(keys)
+    columns = [values["z" + keys[name]].tolist() for name in names]
+    return [
+        {name: None if z != z else z for name, z in zip(names, row, strict=True)}
+        for row in zip(*columns, strict=True)
+    ]
+
+
 def _floats(values: Sequence[float | None]) -> FloatArray:
     return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
 
@@ -161,9 +175,16 @@ def child_zscores_2006(m: ChildMeasurement) -> GrowthZ:
 
 def child_zscores_2006_many(ms: Sequence[ChildMeasurement]) -> list[GrowthZ]:
     """Score many children against the WHO 2006 standards with one call of the engine."""
-    if not ms:
-        return []
-    values = who2006_zscores(
+    return _many(_engine_2006(ms), _KEYS_2006, "who2006") if ms else []
+
+
+def child_z_2006_many(ms: Sequence[ChildMeasurement]) -> list[dict[str, float | None]]:
+    """Return what `child_zscores_2006_many` gives, z only, as {indicator: z or None}."""
+    return _z_only(_engine_2006(ms), _KEYS_2006) if ms else []
+
+
+def _engine_2006(ms: Sequence[ChildMeasurement]) -> dict[str, FloatArray]:
+    return who2006_zscores(
         sex=np.array([m.sex for m in ms]),
         age_days=np.array([float(m.age_days) for m in ms]),
         weight_kg=_floats([m.weight_kg for m in ms]),
@@ -175,7 +196,6 @@ def child_zscores_2006_many(ms: Sequence[ChildMeasurement]) -> list[GrowthZ]:
         triskin_mm=_floats([m.triskin_mm for m in ms]),
         subskin_mm=_floats([m.subskin_mm for m in ms]),
     )
-    return _many(values, _KEYS_2006, "who2006")
 
 
 def child_zscores_2007(m: ChildMeasurement) -> GrowthZ:
@@ -188,13 +208,19 @@ def child_zscores_2007(m: ChildMeasurement) -> GrowthZ:
 
 def child_zscores_2007_many(ms: Sequence[ChildMeasurement]) -> list[GrowthZ]:
     """Score many children against the WHO 2007 reference with one call of the engine."""
-    if not ms:
-        return []
-    values = who2007_zscores(
+    return _many(_engine_2007(ms), _KEYS_2007, "who2007") if ms else []
+
+
+def child_z_2007_many(ms: Sequence[ChildMeasurement]) -> list[dict[str, float | None]]:
+    """Return what `child_zscores_2007_many` gives, z only, as {indicator: z or None}."""
+    return _z_only(_engine_2007(ms), _KEYS_2007) if ms else []
+
+
+def _engine_2007(ms: Sequence[ChildMeasurement]) -> dict[str, FloatArray]:
+    return who2007_zscores(
         sex=np.array([m.sex for m in ms]),
         age_months=np.array([m.age_days / DAYS_PER_MONTH for m in ms]),
         weight_kg=_floats([m.weight_kg for m in ms]),
         height_cm=_floats([m.lenhei_cm for m in ms]),
         oedema=np.array([m.oedema for m in ms]),
     )
-    return _many(values, _KEYS_2007, "who2007")

@@ -68,6 +68,7 @@ class GrowthClassRules:
     citation: str
     z_decimals: int
     z_bands: Mapping[tuple[str, str], Bands]  # by (age group, indicator)
+    known_bands: Mapping[tuple[str, str], Bands]  # those of a known age group and indicator
     muac: Bands
     muac_from_months: float
     muac_below_months: float
@@ -111,6 +112,11 @@ def _compiled(version: str) -> GrowthClassRules:
             citation=rule.citation,
             z_decimals=int(data["z_decimals"]),
             z_bands=z_bands,
+            known_bands={
+                key: bands
+                for key, bands in z_bands.items()
+                if key[0] in AGE_GROUPS and key[1] in INDICATORS
+            },
             muac=_bands(f"{rule.version} muac", muac["bands"]),
             muac_from_months=float(muac["from_age_months"]),
             muac_below_months=float(muac["below_age_months"]),
@@ -169,7 +175,10 @@ def z_class(rules: GrowthClassRules, indicator: str, z: float | None, age_group:
 
     The same bands and R rounding as `classify_z_array`, so both give the same class.
     """
-    bands = _z_bands(rules, indicator, age_group)
+    # Bands found for a known indicator and age group under 2 decimals: nothing to check.
+    bands = rules.known_bands.get((age_group, indicator)) if rules.z_decimals == 2 else None
+    if bands is None:
+        bands = _z_bands(rules, indicator, age_group)  # refuses what is not known
     if bands is None or z is None:
         return None
     return bands.code_of(r_round2_scalar(float(z)))

@@ -1,0 +1,275 @@
+"""Parse the assessment input (ASSESS.md, "Input") into an `AssessmentInput`.
+
+`parse_input` turns a JSON-like mapping into an `AssessmentInput`, rejecting bad input with an
+InputError whose field is a dotted path (`measurements[1].weight_kg: 'abc' is not a number`).
+Fields are checked in a fixed order, so an input with several faults always names the same one.
+
+The converters say what is wrong with a value; the reader adds the field's name, and only
+when something is wrong: a good input, the usual case, builds no names at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import fields
+from functools import lru_cache
+from typing import Any, Literal, TypeVar
+
+from posyandu.core.assess.model import AssessmentInput, Dose, MeasurementRecord, Person, Sex
+from posyandu.core.errors import InputError
+
+T = TypeVar("T")
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PROVINCE = re.compile(r"\d{2}")
+# The JSON keys are the dataclass fields, so the parser and the model cannot drift apart.
+_TOP_KEYS = frozenset(f.name for f in fields(AssessmentInput))
+_PERSON_KEYS = frozenset(f.name for f in fields(Person))
+_RECORD_KEYS = frozenset(f.name for f in fields(MeasurementRecord))
+_NUMBER_KEYS = tuple(f.name for f in fields(MeasurementRecord) if f.type == "float | None")
+_DOSE_KEYS = frozenset(f.name for f in fields(Dose))
+# A pregnancy lasts at most about 42 weeks; 45 leaves room for a late-recorded count.
+_MAX_GESTATIONAL_WEEKS = 45
+_INF = math.inf
+
+
+class _BadValueError(Exception):
+    """What is wrong with a value, before the reader names its field."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+_Convert = Callable[[object], T]
+
+
+class _Reader:
+    """Read typed values out of one JSON object, naming each field by its dotted path."""
+
+    __slots__ = ("obj", "path")
+
+    def __init__(self, obj: object, path: str, keys: frozenset[str]) -> None:
+        if type(obj) is not dict and not isinstance(obj, Mapping):
+            raise InputError(path or "input", f"{_show(obj)} is not an object")
+        if not keys.issuperset(obj):
+            for key in obj:  # the first unknown key, in the input's order
+                if key not in keys:
+                    raise InputError(self._join(path, str(key)), "unknown field")
+        self.obj: Mapping[str, object] = obj
+        self.path = path
+
+    @staticmethod
+    def _join(path: str, key: str) -> str:
+        return f"{path}.{key}" if path else key
+
+    def name(self, key: str) -> str:
+        """Return the dotted path of `key`."""
+        return self._join(self.path, key)
+
+    def get(self, key: str, convert: _Convert[T]) -> T | None:
+        """Return the converted value of `key`, or None when it is missing or null."""
+        value = self.obj.get(key)
+        return None if value is None else self.convert(key, value, convert)
+
+    def convert(self, key: str, value: object, convert: _Convert[T]) -> T:
+        """Return `convert(value)`; raise InputError naming `key` when it is refused."""
+        try:
+            return convert(value)
+        except _BadValueError as exc:
+            raise InputError(self.name(key), exc.message) from None
+
+    def need(self, key: str, convert: _Convert[T]) -> T:
+        """Return the converted value of `key`; raise InputError when it is missing or null."""
+        value = self.get(key, convert)
+        if value is None:
+            raise InputError(self.name(key), "is required")
+        return value
+
+    def items(self, key: str) -> list[tuple[str, object]]:
+        """Return the (path, item) pairs of a list field; a missing list is empty."""
+        value = self.obj.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise InputError(self.name(key), f"{_show(value)} is not a list")
+        name = self.name(key)
+        return [(f"{name}[{i}]", item) for i, item in enumerate(value)]
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _date(value: object) -> dt.date:
+    if isinstance(value, str):
+        day = _iso_date(value)
+        if day is not None:
+            return day
+    raise _BadValueError(f"{_show(value)} is not a valid date")
+
+
+@lru_cache(maxsize=4096)
+def _iso_date(text: str) -> dt.date | None:
+    """Return the date of 'YYYY-MM-DD', or None (a village's records share a few dates)."""
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+    return None
+
+
+def _positive(value: object) -> float:
+    if type(value) is float and 0.0 < value < _INF:  # the usual case, checked first
+        return value
+    # bool is an int in Python, but `true` is not a number in a form.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise _BadValueError(f"{_show(value)} is not a number")
+    if value <= 0:
+        raise _BadValueError(f"must be above 0, got {_show(value)}")
+    return float(value)
+
+
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _BadValueError(f"{_show(value)} is not true or false")
+    return value
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise _BadValueError(f"{_show(value)} is not a string")
+    return value
+
+
+def _one_of(options: Mapping[str, T]) -> _Convert[T]:
+    """Return a converter that accepts exactly the keys of `options`."""
+    listed = " or ".join(repr(c) for c in options)
+
+    def convert(value: object) -> T:
+        if not isinstance(value, str) or value not in options:
+            raise _BadValueError(f"{_show(value)} is not {listed}")
+        return options[value]
+
+    return convert
+
+
+_SEX: _Convert[Sex] = _one_of({"M": "M", "F": "F"})
+_MEASURE: _Convert[Literal["l", "h"]] = _one_of({"l": "l", "h": "h"})
+_GLUCOSE_KIND: _Convert[Literal["random", "fasting"]] = _one_of(
+    {"random": "random", "fasting": "fasting"}
+)
+
+
+def _province(value: object) -> str:
+    if not isinstance(value, str) or not _PROVINCE.fullmatch(value):
+        raise _BadValueError(f"{_show(value)} is not a 2-digit province code")
+    return value
+
+
+def _weeks(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _BadValueError(f"{_show(value)} is not a whole number")
+    if not 0 <= value <= _MAX_GESTATIONAL_WEEKS:
+        raise _BadValueError(f"must be 0 to {_MAX_GESTATIONAL_WEEKS}, got {value}")
+    return value
+
+
+def parse_input(obj: Mapping[str, Any]) -> AssessmentInput:
+    """Return the AssessmentInput of a JSON-like mapping; raise InputError naming the field."""
+    top = _Reader(obj, "", _TOP_KEYS)
+    as_of = top.need("as_of", _date)
+    person = _parse_person(top.obj.get("person"), as_of)
+    measurements = tuple(
+        _parse_record(path, item, person.birth_date) for path, item in top.items("measurements")
+    )
+    doses = tuple(_parse_dose(path, item) for path, item in top.items("immunizations"))
+    symptoms = tuple(_symptom(path, item) for path, item in top.items("symptoms"))
+    return AssessmentInput(
+        as_of=as_of,
+        person=person,
+        id=top.get("id", _text),
+        measurements=measurements,
+        immunizations=doses,
+        symptoms=symptoms,
+    )
+
+
+def _symptom(path: str, item: object) -> str:
+    try:
+        return _text(item)
+    except _BadValueError as exc:
+        raise InputError(path, exc.message) from None
+
+
+def _parse_person(obj: object, as_of: dt.date) -> Person:
+    if obj is None:
+        raise InputError("person", "is required")
+    r = _Reader(obj, "person", _PERSON_KEYS)
+    sex = r.need("sex", _SEX)
+    birth_date = r.need("birth_date", _date)
+    if birth_date > as_of:
+        raise InputError(r.name("birth_date"), f"{birth_date.isoformat()} is after as_of")
+    person = Person(
+        sex=sex,
+        birth_date=birth_date,
+        pregnant=r.get("pregnant", _bool),
+        gestational_weeks=r.get("gestational_weeks", _weeks),
+        delivery_date=r.get("delivery_date", _date),
+        smoker=r.get("smoker", _bool),
+        province_code=r.get("province_code", _province),
+    )
+    _check_person(r, person)
+    return person
+
+
+def _check_person(r: _Reader, person: Person) -> None:
+    if person.sex == "M" and (person.pregnant or person.delivery_date is not None):
+        key = "pregnant" if person.pregnant else "delivery_date"
+        raise InputError(r.name(key), "is given for a person of sex 'M'")
+    if person.delivery_date is not None and person.delivery_date < person.birth_date:
+        raise InputError(r.name("delivery_date"), "is before person.birth_date")
+
+
+def _parse_record(path: str, obj: object, birth_date: dt.date) -> MeasurementRecord:
+    r = _Reader(obj, path, _RECORD_KEYS)
+    day = r.need("date", _date)
+    if day < birth_date:
+        raise InputError(r.name("date"), f"{day.isoformat()} is before person.birth_date")
+    numbers = _numbers(r)
+    if numbers["length_cm"] is not None and numbers["height_cm"] is not None:
+        # One record is one measurement; two values would leave the z-score to a guess.
+        raise InputError(r.name("height_cm"), "give length_cm or height_cm, not both")
+    sbp, dbp = numbers["sbp_mmhg"], numbers["dbp_mmhg"]
+    if sbp is not None and dbp is not None and dbp >= sbp:
+        raise InputError(r.name("dbp_mmhg"), f"must be below sbp_mmhg ({sbp:g}), got {dbp:g}")
+    return MeasurementRecord(
+        date=day,
+        measure=r.get("measure", _MEASURE),
+        oedema=r.get("oedema", _bool),
+        glucose_kind=r.get("glucose_kind", _GLUCOSE_KIND),
+        **numbers,
+    )
+
+
+def _numbers(r: _Reader) -> dict[str, float | None]:
+    """Return every number field of a record, None where missing, in the fields' order."""
+    get = r.obj.get
+    numbers: dict[str, float | None] = {}
+    for key in _NUMBER_KEYS:
+        value = get(key)
+        if value is None or (type(value) is float and 0.0 < value < _INF):
+            numbers[key] = value
+        else:
+            numbers[key] = r.convert(key, value, _positive)
+    return numbers
+
+
+def _parse_dose(path: str, obj: object) -> Dose:
+    r = _Reader(obj, path, _DOSE_KEYS)
+    return Dose(vaccine=r.need("vaccine", _text), date=r.need("date", _date))
