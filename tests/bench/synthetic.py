@@ -40,6 +40,8 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from posyandu.core.assess.packages import STAGE_CODES
+
 Record = dict[str, Any]
 
 # --- population structure ------------------------------------------------------------------
@@ -221,20 +223,7 @@ _BMI_MEDIAN: tuple[tuple[float, float, float], ...] = (
     (19, 22.2, 21.4),
 )
 
-_STAGE_ARCHETYPES = (
-    "bayi_baru_lahir",
-    "bayi",
-    "baduta",
-    "balita",
-    "anak_prasekolah",
-    "usia_sekolah",
-    "remaja",
-    "usia_dewasa",
-    "lansia",
-    "wus",
-    "ibu_hamil",
-    "ibu_nifas",
-)
+_STAGE_ARCHETYPES = STAGE_CODES
 
 
 def _interp(table: Sequence[tuple[float, float, float]], x: float, female: bool) -> float:

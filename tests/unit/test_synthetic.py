@@ -14,25 +14,11 @@ from typing import Any
 import pytest
 
 from posyandu.core.assess import assess, assessment_to_dict, parse_input
+from posyandu.core.assess.packages import STAGE_CODES
 from tests.bench.synthetic import persons
 
 AS_OF = dt.date(2026, 11, 23)
-STAGES = frozenset(
-    [
-        "bayi_baru_lahir",
-        "bayi",
-        "baduta",
-        "balita",
-        "anak_prasekolah",
-        "usia_sekolah",
-        "remaja",
-        "usia_dewasa",
-        "lansia",
-        "wus",
-        "ibu_hamil",
-        "ibu_nifas",
-    ]
-)
+STAGES = frozenset(STAGE_CODES)
 
 
 @pytest.fixture(scope="module")

@@ -32,22 +32,22 @@ from posyandu.core.rulebook import RuleVersion
 
 FAMILY = "service_packages"
 
-STAGE_CODES = frozenset(
-    {
-        "bayi_baru_lahir",
-        "bayi",
-        "baduta",
-        "balita",
-        "anak_prasekolah",
-        "usia_sekolah",
-        "remaja",
-        "usia_dewasa",
-        "lansia",
-        "wus",
-        "ibu_hamil",
-        "ibu_nifas",
-    }
+# The stage codes of the contract (ASSESS.md), in life-course order; stable.
+STAGE_CODES: tuple[str, ...] = (
+    "bayi_baru_lahir",
+    "bayi",
+    "baduta",
+    "balita",
+    "anak_prasekolah",
+    "usia_sekolah",
+    "remaja",
+    "usia_dewasa",
+    "lansia",
+    "wus",
+    "ibu_hamil",
+    "ibu_nifas",
 )
+_STAGE_SET = frozenset(STAGE_CODES)
 
 _BY = MappingProxyType({"K": "kader", "N": "nakes"})
 _SEXES = frozenset({"M", "F"})
@@ -192,7 +192,7 @@ def _parse_rule(where: str, raw: object) -> ServiceRule:
     if by not in _BY:
         raise RulesError(f"{where}: 'by' must be 'K' (kader) or 'N' (nakes), not {by!r}")
     stages = raw["stages"]
-    if not _is_code_list(stages) or not STAGE_CODES.issuperset(stages):
+    if not _is_code_list(stages) or not _STAGE_SET.issuperset(stages):
         raise RulesError(f"{where}: 'stages' must list known stage codes, not {stages!r}")
     unverified = raw.get("unverified", False)
     if not _is_flag(unverified):
@@ -223,7 +223,7 @@ def _read_rules(packages: RuleVersion) -> tuple[ServiceRule, ...]:
 
 
 def _check(stages: Sequence[str], age: Age, sex: str, findings: Sequence[str]) -> None:
-    if isinstance(stages, str) or not STAGE_CODES.issuperset(stages):
+    if isinstance(stages, str) or not _STAGE_SET.issuperset(stages):
         raise InputError("stages", f"unknown stage codes in {stages!r}")
     if isinstance(findings, str):
         raise InputError("findings", "must be a list of finding codes, not one string")
