@@ -124,3 +124,17 @@ def test_assess_many_unknown_rules_version_is_an_error_for_each_record(
 
 def test_assess_many_of_nothing_is_nothing() -> None:
     assert assess_many([]) == []
+
+
+def test_assess_many_restores_the_garbage_collector_state():
+    import gc
+
+    assert gc.isenabled()
+    assess_many([])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assess_many([])
+        assert not gc.isenabled()  # a caller's own choice is left as it was
+    finally:
+        gc.enable()
