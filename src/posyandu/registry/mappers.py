@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from posyandu.core.assess import AssessmentInput, Dose, MeasurementRecord
 from posyandu.core.assess import Person as CorePerson
+from posyandu.core.errors import RulesError
+from posyandu.core.indicators.model import PregnancyFacts
+from posyandu.core.indicators.person import ongoing_pregnancy
+from posyandu.core.indicators.rules import all_indicator_rules, indicator_rules
 from posyandu.registry.models import Person, Pregnancy
 
 if TYPE_CHECKING:
@@ -28,13 +32,26 @@ def _number(value: Decimal | int | None) -> float | None:
 
 
 def open_pregnancy(pregnancies: Iterable[Pregnancy], as_of: dt.date) -> Pregnancy | None:
-    """Return the latest pregnancy registered on/before as_of and not delivered by then."""
-    open_ones = [
-        p
-        for p in pregnancies
-        if p.registered_on <= as_of and (p.delivery_date is None or p.delivery_date > as_of)
-    ]
-    return max(open_ones, key=lambda p: p.registered_on, default=None)
+    """Return the pregnancy going on at as_of, by the same rule as the PWS counts it.
+
+    Registered on/before as_of and not delivered by then; one with an outcome but no date has
+    ended; one never closed ends `pregnancy_max_weeks` after its start (indicator rules).
+    """
+    rows = list(pregnancies)
+    facts = tuple(
+        PregnancyFacts(p.registered_on, p.last_menstrual_period, p.delivery_date, p.outcome)
+        for p in rows
+    )
+    ongoing = ongoing_pregnancy(facts, as_of, _pregnancy_max_weeks(as_of))
+    return None if ongoing is None else rows[facts.index(ongoing)]
+
+
+def _pregnancy_max_weeks(as_of: dt.date) -> int:
+    try:
+        rules = indicator_rules(as_of)
+    except RulesError:  # a date before the first version: its earliest reading applies
+        rules = all_indicator_rules()[0]
+    return rules.params.pregnancy_max_weeks
 
 
 def _latest_delivery(pregnancies: Iterable[Pregnancy], as_of: dt.date) -> dt.date | None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from posyandu.core.assess import Dose, MeasurementRecord
-from posyandu.registry.mappers import person_to_assessment_input
+from posyandu.registry.mappers import open_pregnancy, person_to_assessment_input
 from posyandu.registry.models import Pregnancy
 from posyandu.registry.selectors import person_get, person_history
 from tests.factories import PersonFactory
@@ -93,3 +93,20 @@ def test_facts_after_as_of_are_left_out(jejaring):
     MeasurementFactory(person=child, date=dt.date(2026, 11, 2), weight_kg=Decimal("9.2"))
     record = _input(jejaring, child, as_of=dt.date(2026, 10, 15))
     assert [m.date for m in record.measurements] == [dt.date(2026, 10, 1)]
+
+
+def test_open_pregnancy_never_closed_ends_after_the_maximum_weeks(jejaring):
+    woman = PersonFactory(posyandu=jejaring.melati, birth_date=dt.date(1995, 1, 1))
+    pregnancy = Pregnancy.objects.create(
+        person=woman, registered_on=dt.date(2025, 1, 6), last_menstrual_period=dt.date(2025, 1, 6)
+    )
+    assert open_pregnancy([pregnancy], dt.date(2025, 10, 26)) == pregnancy  # week 41
+    assert open_pregnancy([pregnancy], dt.date(2025, 10, 27)) is None  # week 42: ended
+
+
+def test_open_pregnancy_with_an_outcome_but_no_date_has_ended(jejaring):
+    woman = PersonFactory(posyandu=jejaring.melati, birth_date=dt.date(1995, 1, 1))
+    pregnancy = Pregnancy.objects.create(
+        person=woman, registered_on=dt.date(2025, 1, 6), outcome="miscarriage"
+    )
+    assert open_pregnancy([pregnancy], dt.date(2025, 3, 1)) is None

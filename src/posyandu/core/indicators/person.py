@@ -27,7 +27,7 @@ class PersonMonth:
         self.facts = facts
         self.month = month
         self.age = Age.between(facts.birth_date, month.last)
-        self.pregnancy = _ongoing(facts.pregnancies, month.last, pregnancy_max_weeks)
+        self.pregnancy = ongoing_pregnancy(facts.pregnancies, month.last, pregnancy_max_weeks)
         self._assessment: Assessment | None = None
         self._assessed = False
 
@@ -113,7 +113,7 @@ class PersonMonth:
         return AssessmentInput(as_of=as_of, person=person, id=facts.id, measurements=records)
 
 
-def _ongoing(
+def ongoing_pregnancy(
     pregnancies: tuple[PregnancyFacts, ...], as_of: dt.date, max_weeks: int
 ) -> PregnancyFacts | None:
     """Return the pregnancy going on at `as_of` (the latest registered), or None.
