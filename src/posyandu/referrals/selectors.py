@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid as uuid_lib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -33,7 +34,8 @@ class ReferralRow:
     overdue: bool
 
 
-def _rows(referrals: QuerySet[Referral], as_of: dt.date | None) -> list[ReferralRow]:
+def referral_rows(referrals: Iterable[Referral], as_of: dt.date | None = None) -> list[ReferralRow]:
+    """Return the referrals as rows with their age and the overdue flag, in the given order."""
     as_of = as_of or timezone.localdate()
     rows = []
     for referral in referrals:
@@ -56,33 +58,34 @@ def answerable_referrals(user: AnyUser) -> QuerySet[Referral]:
     return Referral.objects.filter(Q(to_facility=facility) | Q(to_facility__parent=facility))
 
 
-def referral_inbox(*, user: AnyUser, as_of: dt.date | None = None) -> list[ReferralRow]:
-    """Return the open and answered-but-not-closed referrals a nakes must act on.
+def inbox_referrals(user: AnyUser) -> QuerySet[Referral]:
+    """Return the open and answered-but-not-closed referrals a nakes must act on, in order.
 
-    Unanswered ones come first, oldest (and urgent) first; each row says how many days it has
-    waited and whether it has gone unanswered for more than a week.
+    Unanswered ones come first, urgent before routine, oldest first; the database sorts, so a
+    page of a long inbox reads only its own rows.
     """
-    referrals = _with_people(answerable_referrals(user).exclude(status=Referral.Status.CLOSED))
-    rows = _rows(referrals, as_of)
-    rows.sort(
-        key=lambda row: (
-            row.referral.status not in policy.OPEN,
-            row.referral.urgency != Referral.Urgency.URGENT,
-            row.referral.issued_on,
-            row.referral.pk,
-        )
+    answered_last = Case(When(status__in=policy.OPEN, then=Value(0)), default=Value(1))
+    urgent_first = Case(When(urgency=Referral.Urgency.URGENT, then=Value(0)), default=Value(1))
+    referrals = answerable_referrals(user).exclude(status=Referral.Status.CLOSED)
+    return _with_people(referrals).order_by(answered_last, urgent_first, "issued_on", "pk")
+
+
+def kader_referrals(user: AnyUser) -> QuerySet[Referral]:
+    """Return the referrals issued from the user's posyandu, newest answer first."""
+    referrals = Referral.objects.filter(from_facility__in=posyandu_for(user))
+    return _with_people(referrals).order_by(
+        F("feedback_at").desc(nulls_last=True), "-issued_on", "-id"
     )
-    return rows
+
+
+def referral_inbox(*, user: AnyUser, as_of: dt.date | None = None) -> list[ReferralRow]:
+    """Return the nakes' whole inbox as rows (see `inbox_referrals` for the order)."""
+    return referral_rows(inbox_referrals(user), as_of)
 
 
 def referrals_for_kader(*, user: AnyUser, as_of: dt.date | None = None) -> list[ReferralRow]:
-    """Return the referrals issued from the user's posyandu, newest answer first."""
-    referrals = _with_people(
-        Referral.objects.filter(from_facility__in=posyandu_for(user)).order_by(
-            F("feedback_at").desc(nulls_last=True), "-issued_on", "-id"
-        )
-    )
-    return _rows(referrals, as_of)
+    """Return the referrals of the kader's posyandu as rows, newest answer first."""
+    return referral_rows(kader_referrals(user), as_of)
 
 
 def referral_get(*, user: AnyUser, uuid: uuid_lib.UUID) -> Referral:
