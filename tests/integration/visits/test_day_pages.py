@@ -1,6 +1,7 @@
 """The pages of the posyandu day: kader_sari takes a baby through the five steps; the day
 page costs the same for 3 or 30 persons; outsiders find nothing."""
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 
@@ -285,6 +286,16 @@ def test_schedule_a_day_from_the_list(client, jejaring):
     day = ServiceDay.objects.get()
     assert answer.url == reverse("visits:day", args=[day.uuid])
     assert (day.posyandu, day.groups) == (jejaring.melati, ["balita", "ibu_hamil"])
+
+
+def test_schedule_form_offers_the_first_day_not_yet_scheduled(client, jejaring):
+    client.force_login(jejaring.user("kader_sari"))
+    form = client.get(reverse("visits:day_list")).context["form"]
+    assert form.initial["date"] == today()
+    for offset in (0, 1, 3):  # today and tomorrow taken, the day after is free
+        ServiceDay.objects.create(posyandu=jejaring.melati, date=today() + dt.timedelta(offset))
+    form = client.get(reverse("visits:day_list")).context["form"]
+    assert form.initial["date"] == today() + dt.timedelta(2)
 
 
 @pytest.mark.parametrize("name", ["visits:day", "visits:close"])

@@ -3,6 +3,7 @@ and closing the day (kader check, nakes confirmation, summary, absentees)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid as uuid_lib
 from urllib.parse import urlencode
 
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from posyandu.accounts.scope import is_nakes
 from posyandu.core.rulebook import rule_in_force
+from posyandu.regions.models import Facility
 from posyandu.registry.selectors import person_get
 from posyandu.visits import selectors, services
 from posyandu.visits.access import posyandu_run_by, works_at
@@ -44,8 +46,19 @@ def _schedule_form(request: HttpRequest) -> ScheduleForm | None:
     today = timezone.localdate()
     stages = [str(stage["code"]) for stage in rule_in_force("stages", today).data["stages"]]
     data = request.POST if request.method == "POST" else None
-    initial = {"date": today, "posyandu": posyandu[0].uuid}
+    initial = {"date": _first_free_day(posyandu[0], today), "posyandu": posyandu[0].uuid}
     return ScheduleForm(data, posyandu=posyandu, stages=stages, initial=initial)
+
+
+def _first_free_day(posyandu: Facility, today: dt.date) -> dt.date:
+    """Return the first day from today on that the posyandu has not scheduled yet."""
+    taken = set(
+        ServiceDay.objects.filter(posyandu=posyandu, date__gte=today).values_list("date", flat=True)
+    )
+    day = today
+    while day in taken:
+        day += dt.timedelta(days=1)
+    return day
 
 
 @login_required
