@@ -3,6 +3,10 @@
     .venv/bin/python -m tests.bench.assess_bench              # 100,000 persons
     .venv/bin/python -m tests.bench.assess_bench --profile    # + cProfile of 10,000 persons
     .venv/bin/python -m tests.bench.assess_bench -n 20000     # a quicker look
+    .venv/bin/python -m tests.bench.assess_bench --no-cli --dump /tmp/a.jsonl  # + every result
+
+`--dump FILE` writes the JSON of every assessment, one per line (not timed): compare two
+dumps byte for byte (`cmp`) to check that a speed change left every result as it was.
 
 Measures, single process pinned to one CPU with BLAS/OpenMP threads at 1:
   build   building the synthetic persons (tests/bench/synthetic.py), timed on its own;
@@ -244,11 +248,17 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-freeze", action="store_true", help="do not freeze the bench's own data out of the GC"
     )
+    parser.add_argument("--dump", metavar="FILE", help="write every assessment's JSON to FILE")
     return parser.parse_args(argv)
 
 
-def _passes_b(objs: Sequence[dict[str, Any]]) -> tuple[list[_Row], list[dict[str, Any]]]:
-    """Run (b): parse only, assess_many only, one at a time, to_dict; return rows and dicts."""
+def _passes_b(
+    objs: Sequence[dict[str, Any]], dump: str | None = None
+) -> tuple[list[_Row], list[dict[str, Any]]]:
+    """Run (b): parse only, assess_many only, one at a time, to_dict; return rows and dicts.
+
+    With `dump`, also write the JSON of each assessment of assess_many to that file (untimed).
+    """
     n = len(objs)
     inputs, parse_s = _timed(_parse_all, objs)
     rows = [_Row("(b) parse_input only", n, parse_s, target=False)]
@@ -258,6 +268,9 @@ def _passes_b(objs: Sequence[dict[str, Any]]) -> tuple[list[_Row], list[dict[str
     rows.append(_Row("    assess one record at a time", n, one_s, target=False))
     dicts, to_dict_s = _timed(_to_dict_all, results)
     rows.append(_Row("    assessment_to_dict only", n, to_dict_s, target=False))
+    if dump is not None:
+        with open(dump, "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(d, ensure_ascii=False) + "\n" for d in dicts)
     return rows, dicts
 
 
@@ -287,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_table(rows)
         print(f"(a): {note}")
         return 1
-    rows_b, dicts = _passes_b(objs)
+    rows_b, dicts = _passes_b(objs, args.dump)
     rows += rows_b
     if not args.no_cli:
         write_row, cli_row, _ = _cli_pass(objs)

@@ -51,8 +51,6 @@ from posyandu.core.rulebook import RuleVersion
 # Exact decimal arithmetic, independent of the caller's decimal context.
 _DECIMAL = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_UP)
 
-_Holds = Callable[[MeasurementRecord], bool]
-
 
 class _Who(NamedTuple):
     """The person on as_of, read once for all the sections."""
@@ -101,15 +99,16 @@ def adult_findings_in(
     latest first (`latest_first`), for callers that already have them in that order."""
     table = thresholds_table(thresholds)
     who = _who(person, as_of)
+    latest = _latest_inputs(recent)
     found: list[Finding] = []
-    finding = _bmi_finding(who, recent, thresholds, table)
+    finding = _bmi_finding(who, latest, thresholds, table)
     if finding is not None:
         found.append(finding)
     for section in table.by_value:
-        finding = _value_finding(section, who, recent, stages)
+        finding = _value_finding(section, who, latest, stages)
         if finding is not None:
             found.append(finding)
-    finding = _hb_finding(person, recent, anaemia)
+    finding = _hb_finding(person, latest, anaemia)
     if finding is not None:
         found.append(finding)
     return found
@@ -151,8 +150,8 @@ def bmi_finding(
     person: Person, records: Sequence[MeasurementRecord], as_of: dt.date, thresholds: RuleVersion
 ) -> Finding | None:
     """Return the BMI finding, None when BMI is normal, not applicable or not measured."""
-    recent = latest_first(records, as_of)
-    return _bmi_finding(_who(person, as_of), recent, thresholds, thresholds_table(thresholds))
+    latest = _latest_inputs(latest_first(records, as_of))
+    return _bmi_finding(_who(person, as_of), latest, thresholds, thresholds_table(thresholds))
 
 
 def threshold_finding(
@@ -165,17 +164,44 @@ def threshold_finding(
 ) -> Finding | None:
     """Return the finding of section `name` (waist, blood_pressure, glucose, kek), if any."""
     section = thresholds_table(thresholds).by_value[VALUE_SECTIONS.index(name)]
-    return _value_finding(section, _who(person, as_of), latest_first(records, as_of), stages)
+    latest = _latest_inputs(latest_first(records, as_of))
+    return _value_finding(section, _who(person, as_of), latest, stages)
 
 
 def hb_finding(
     person: Person, records: Sequence[MeasurementRecord], as_of: dt.date, anaemia: RuleVersion
 ) -> Finding | None:
     """Return the anaemia finding of the latest haemoglobin, by the person's group then."""
-    return _hb_finding(person, latest_first(records, as_of), anaemia)
+    return _hb_finding(person, _latest_inputs(latest_first(records, as_of)), anaemia)
 
 
-# The findings, each from the records on or before as_of, latest first (`latest_first`).
+# The findings, each from the latest record holding its inputs (`_latest_inputs`).
+
+# What a record must hold for each section: BMI, the VALUE_SECTIONS and haemoglobin.
+_Latest = dict[str, MeasurementRecord]
+
+
+def _latest_inputs(recent: Sequence[MeasurementRecord]) -> _Latest:
+    """Return {section: the first record of `recent` (so the latest) holding its inputs}.
+
+    One pass over the records for every section, rather than one search per section with a
+    predicate call per record (measured: a fifth of the adult rules' time).
+    """
+    latest: _Latest = {}
+    for r in recent:
+        if "bmi" not in latest and r.weight_kg is not None and r.lenhei_cm is not None:
+            latest["bmi"] = r
+        if "waist" not in latest and r.waist_cm is not None:
+            latest["waist"] = r
+        if "blood_pressure" not in latest and (r.sbp_mmhg is not None or r.dbp_mmhg is not None):
+            latest["blood_pressure"] = r
+        if "glucose" not in latest and r.glucose_mg_dl is not None:
+            latest["glucose"] = r
+        if "kek" not in latest and r.muac_cm is not None:
+            latest["kek"] = r
+        if "hb" not in latest and r.hb_g_dl is not None:
+            latest["hb"] = r
+    return latest
 
 
 def _who(person: Person, as_of: dt.date) -> _Who:
@@ -183,10 +209,10 @@ def _who(person: Person, as_of: dt.date) -> _Who:
 
 
 def _bmi_finding(
-    who: _Who, recent: Sequence[MeasurementRecord], thresholds: RuleVersion, table: Thresholds
+    who: _Who, latest: _Latest, thresholds: RuleVersion, table: Thresholds
 ) -> Finding | None:
     section = table.bmi
-    record = _applicable_record(section, who, recent, _has_bmi_inputs, None)
+    record = _applicable_record(section, who, latest.get("bmi"), None)
     if record is None:
         return None
     weight_kg, height_cm = record.weight_kg, record.lenhei_cm
@@ -197,10 +223,10 @@ def _bmi_finding(
 
 
 def _value_finding(
-    section: Section, who: _Who, recent: Sequence[MeasurementRecord], stages: RuleVersion
+    section: Section, who: _Who, latest: _Latest, stages: RuleVersion
 ) -> Finding | None:
-    holds, values = _READERS[section.name]
-    record = _applicable_record(section, who, recent, holds, stages)
+    values = _READERS[section.name]
+    record = _applicable_record(section, who, latest.get(section.name), stages)
     if record is None:
         return None
     read = values(who.person, record, section)
@@ -215,10 +241,8 @@ def _value_finding(
     return None
 
 
-def _hb_finding(
-    person: Person, recent: Sequence[MeasurementRecord], anaemia: RuleVersion
-) -> Finding | None:
-    record = _latest(recent, _has_hb)
+def _hb_finding(person: Person, latest: _Latest, anaemia: RuleVersion) -> Finding | None:
+    record = latest.get("hb")
     if record is None or record.hb_g_dl is None:
         return None
     group = _hb_group(person, record.date, hb_groups(anaemia))
@@ -246,22 +270,14 @@ def _hb_group(person: Person, on: dt.date, groups: Sequence[HbGroup]) -> HbGroup
     return None
 
 
-def _latest(recent: Sequence[MeasurementRecord], holds: _Holds) -> MeasurementRecord | None:
-    for record in recent:
-        if holds(record):
-            return record
-    return None
-
-
 def _applicable_record(
     section: Section,
     who: _Who,
-    recent: Sequence[MeasurementRecord],
-    holds: _Holds,
+    record: MeasurementRecord | None,
     stages: RuleVersion | None,
 ) -> MeasurementRecord | None:
-    """Return the latest record holding the section's inputs if the section applies to the
-    person on that record's day, else None.
+    """Return `record`, the latest holding the section's inputs, if the section applies to
+    the person on that record's day, else None.
 
     Applies: never to a pregnant woman where the section excludes pregnancy, always to her
     where it covers pregnancy at any age; otherwise from its age (on the record's day) and
@@ -275,7 +291,6 @@ def _applicable_record(
     from_age = section.from_age_years
     if not any_age and from_age is not None and who.years < from_age:
         return None
-    record = _latest(recent, holds)
     if record is None or any_age:
         return record
     on = record.date
@@ -289,14 +304,6 @@ def _applicable_record(
             raise RulesError(f"a section with in_stage {stage!r} needs the stages rules")
         return record if in_stage(stage, who.person, on, stages) else None
     return record
-
-
-def _has_bmi_inputs(record: MeasurementRecord) -> bool:
-    return record.weight_kg is not None and record.lenhei_cm is not None
-
-
-def _has_hb(record: MeasurementRecord) -> bool:
-    return record.hb_g_dl is not None
 
 
 def _waist(person: Person, record: MeasurementRecord, _: Section) -> _Read:
@@ -316,9 +323,10 @@ def _kek(_person: Person, record: MeasurementRecord, _: Section) -> _Read:
     return (("muac_cm", record.muac_cm),)
 
 
-_READERS: dict[str, tuple[_Holds, _Values]] = {
-    "waist": (lambda r: r.waist_cm is not None, _waist),
-    "blood_pressure": (lambda r: r.sbp_mmhg is not None or r.dbp_mmhg is not None, _blood_pressure),
-    "glucose": (lambda r: r.glucose_mg_dl is not None, _glucose),
-    "kek": (lambda r: r.muac_cm is not None, _kek),
+# What each value section reads from its record (which record: `_latest_inputs`).
+_READERS: dict[str, _Values] = {
+    "waist": _waist,
+    "blood_pressure": _blood_pressure,
+    "glucose": _glucose,
+    "kek": _kek,
 }

@@ -31,6 +31,7 @@ from posyandu.core.assess.model import (
     Assessment,
     AssessmentInput,
     MeasurementRecord,
+    frozen_mapping,
     latest_first,
 )
 from posyandu.core.assess.packages import services_for
@@ -241,14 +242,14 @@ def _finish(started: _Started, growth: tuple[GrowthPlan, Scores] | None) -> Asse
         as_of,
         age,
         stages,
-        section.indicators,
+        frozen_mapping(section.indicators),
         trend,
         tuple(findings),
         tuple(due),
         services,
         bool(reasons),
         tuple(reasons),
-        {code: basis[code] for code in findings} if basis else basis,
+        frozen_mapping({code: basis[code] for code in findings} if basis else basis),
         started.version,
     )
 

@@ -24,7 +24,6 @@ import dataclasses
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from posyandu.core.assess.model import (
@@ -64,11 +63,10 @@ _INDICATORS: Mapping[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class GrowthSection:
+class GrowthSection(NamedTuple):
     """The growth indicators that could be computed, and the findings they raise."""
 
-    indicators: Mapping[str, GrowthStatus]
+    indicators: dict[str, GrowthStatus]  # a new dict per section (the Assessment wraps it)
     findings: tuple[Finding, ...]
 
 

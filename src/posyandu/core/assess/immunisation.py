@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from posyandu.core.dates import add_months, completed_months
 from posyandu.core.errors import InputError, RulesError
@@ -45,9 +45,11 @@ DoseStatus = Literal["due", "overdue", "missed"]
 _OVERDUE_FINDING = "immunization.overdue"
 
 
-@dataclass(frozen=True)
-class DueDose:
-    """One dose to show on the due list: its code, status and the day it fell due."""
+class DueDose(NamedTuple):
+    """One dose to show on the due list: its code, status and the day it fell due.
+
+    A NamedTuple: immutable, and cheaper to make than a frozen dataclass (one per dose listed).
+    """
 
     vaccine: str
     status: DoseStatus

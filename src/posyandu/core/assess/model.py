@@ -1,4 +1,4 @@
-"""The assessment's input and output: frozen dataclasses and the JSON form.
+"""The assessment's input and output: frozen dataclasses, NamedTuples and the JSON form.
 
 The shapes are the contract of ASSESS.md ("Input", "Output"). `parse_input` (in `parse`) turns
 a JSON-like mapping into an `AssessmentInput`; `assessment_to_dict` gives the Assessment back
@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from posyandu.core.assess.immunisation import DueDose
 from posyandu.core.assess.packages import ServiceDue
@@ -85,25 +85,31 @@ class AssessmentInput:
     symptoms: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class GrowthStatus:
+# The output types are NamedTuples rather than frozen dataclasses: as immutable, and made in
+# one C call where a frozen dataclass sets each field through object.__setattr__ (the
+# Assessment alone was about a tenth of a batch's time, measured).
+
+
+class GrowthStatus(NamedTuple):
     """One growth indicator: its z-score (for MUAC, its value in cm) and its class."""
 
     value: float
     class_code: str | None
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """A finding code with the citation of the rule that raised it."""
 
     code: str
     basis: str
 
 
-@dataclass(frozen=True)
-class Assessment:
-    """What a kader and a nakes must see for one person on one day (ASSESS.md, "Output")."""
+class Assessment(NamedTuple):
+    """What a kader and a nakes must see for one person on one day (ASSESS.md, "Output").
+
+    `growth` and `basis` are read-only mappings (`frozen_mapping`), so an Assessment cannot
+    be edited after the fact.
+    """
 
     id: str | None
     as_of: dt.date
@@ -119,18 +125,14 @@ class Assessment:
     basis: Mapping[str, str]
     rules_version: str
 
-    def __post_init__(self) -> None:
-        # Freeze the mappings too, so an Assessment cannot be edited after the fact.
-        object.__setattr__(self, "growth", _frozen(self.growth))
-        object.__setattr__(self, "basis", _frozen(self.basis))
-
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-def _frozen(mapping: Mapping[str, T]) -> Mapping[str, T]:
-    """Return a read-only copy of `mapping` (one shared empty one: most have no findings)."""
-    return MappingProxyType(dict(mapping)) if mapping else _EMPTY
+def frozen_mapping(mapping: dict[str, T]) -> Mapping[str, T]:
+    """Return a read-only view of `mapping`, a dict its caller no longer holds (one shared
+    empty one: most have no findings)."""
+    return MappingProxyType(mapping) if mapping else _EMPTY
 
 
 def latest_record(
