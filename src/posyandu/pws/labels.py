@@ -16,6 +16,7 @@ GROUPS: dict[str, Promise] = {
     "nutrition": _("Nutrition status"),
     "immunisation": _("Immunisation"),
     "maternal": _("Pregnant women"),
+    "school": _("School-age children and adolescents"),
     "adult": _("Adults and elderly"),
     "referral": _("Referrals"),
     "activity": _("Posyandu activity"),
@@ -77,6 +78,18 @@ INDICATORS: dict[str, Promise] = {
     "prev_anaemia_bumil": _("Anaemia among pregnant women"),
     "cov_ttd": _("Pregnant women given TTD"),
     "cov_ttd90": _("Pregnant women given 90 TTD or more"),
+    "remaja_10_18": _("Adolescents aged 10–18 years"),
+    "remaja_hb": _("Adolescents tested for Hb this year"),
+    "remaja_anaemia": _("Adolescents with anaemia"),
+    "rematri_12_18": _("Girls aged 12–18 years"),
+    "rematri_ttd": _("Girls 12–18 given TTD this year"),
+    "pupil_7_15": _("Children aged 7–15 years"),
+    "pupil_7_15_screened": _("Children 7–15 measured this year"),
+    "balita_weighed_year": _("Under-fives weighed in 8 months of the year"),
+    "cov_hb_remaja": _("Adolescents screened for anaemia (year to date)"),
+    "prev_anaemia_remaja": _("Anaemia among adolescents tested"),
+    "cov_ttd_rematri": _("Adolescent girls given TTD (year to date)"),
+    "cov_screen_7_15": _("Children 7–15 measured (year to date)"),
     "adult_15_59": _("People aged 15–59 years"),
     "elderly_60": _("Elderly aged 60 and over"),
     "screened_15_59": _("Aged 15–59 screened this year"),
@@ -158,3 +171,21 @@ LEVELS: dict[str, Promise] = {
 }
 
 DIRECTIONS = {"min": _("at least"), "max": _("at most")}
+
+# SPM basic services (Permenkes 6/2024) the posyandu contributes to, by code of data/rules/spm.toml.
+SPM_SERVICES: dict[str, Promise] = {
+    "ibu_hamil": _("Health services for pregnant women"),
+    "balita": _("Health services for under-fives"),
+    "usia_pendidikan_dasar": _("Health services at basic-education age"),
+    "usia_produktif": _("Health services at productive age (15–59)"),
+    "usia_lanjut": _("Health services for the elderly (60+)"),
+}
+SPM_SOURCES: dict[str, Promise] = {
+    "estimate": _("target: estimate entered for this area"),
+    "registered": _("target: persons registered at the posyandu"),
+}
+
+
+def spm_label(code: str) -> Promise | str:
+    """Return the name of an SPM service code (the code itself when unnamed)."""
+    return SPM_SERVICES.get(code, code)

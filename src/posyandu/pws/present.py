@@ -7,7 +7,9 @@ this only formats them in the active language.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils import dateformat
@@ -17,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from posyandu.core.indicators import Definition, goal
+from posyandu.core.indicators import Definition, Month, goal, spm_coverage, spm_rules
 from posyandu.pws import labels
 from posyandu.pws.charts import sparkline
 from posyandu.pws.selectors import Group, Reading, movement_of
@@ -164,3 +166,65 @@ def group_line(group: Group, codes: list[str]) -> SafeString:
 def _short(code: str) -> str:
     label = str(labels.indicator_label(code))
     return label.split(":")[0] if ":" in label else label
+
+
+@dataclass(frozen=True)
+class SpmRow:
+    """One SPM basic service on the dashboard: coverage, target population and its source."""
+
+    number: int
+    code: str
+    label: Promise | str
+    value: str
+    fraction: str
+    source: Promise
+    source_note: str
+    target: str
+    look: Look
+    contribution: str
+    served_url: str
+    target_url: str
+
+
+def spm_rows(
+    readings: Mapping[str, Reading], month: dt.date, estimates: Mapping[str, Any], query: str
+) -> list[SpmRow]:
+    """Return the SPM block of the month: each service's served persons (year to date) over
+    the area's target population (the entered estimate, else the registered persons)."""
+    rows = []
+    for service in spm_rules(Month.of(month).last).services:
+        served, registered = readings.get(service.numerator), readings.get(service.registered)
+        if served is None or registered is None:
+            continue
+        estimate = estimates.get(service.code)
+        found = spm_coverage(
+            service,
+            served.tally.numerator,
+            registered.tally.numerator,
+            month,
+            None if estimate is None else estimate.number,
+        )
+        shown = Reading(service.definition, found.tally, month)
+        note = ""
+        if estimate is not None:
+            note = _("%(source)s; registered: %(registered)s") % {
+                "source": estimate.source,
+                "registered": found.registered,
+            }
+        rows.append(
+            SpmRow(
+                number=service.number,
+                code=service.code,
+                label=labels.spm_label(service.code),
+                value=value_text(shown),
+                fraction=fraction_text(shown),
+                source=labels.SPM_SOURCES[found.source],
+                source_note=note,
+                target=target_text(service.definition, month),
+                look=status_look(shown),
+                contribution=service.contribution,
+                served_url=f"{reverse('pws:indicator', args=[service.numerator])}?{query}",
+                target_url=f"{reverse('pws:indicator', args=[service.registered])}?{query}",
+            )
+        )
+    return rows

@@ -137,10 +137,11 @@ def area_trend(
             rules = rules_for_month(month)
         except RulesError:
             continue  # before the first indicator rules: no reading, a gap in the trend
+        by_code = rules.by_code  # a property that builds its dict on every read
         for code in codes:
-            if code in rules.by_code:
+            if code in by_code:
                 tally = tallies.get((month, code), Tally(0, 0))
-                out[month, code] = Reading(rules.by_code[code], tally, month)
+                out[month, code] = Reading(by_code[code], tally, month)
     return out
 
 
@@ -154,11 +155,12 @@ def area_breakdown(area: Area, month: dt.date, codes: Iterable[str], level: str)
     rows = MonthlyRollup.objects.filter(posyandu__in=area.posyandu, month=month)
     tallies = _sum_rollups(rows, codes, key=_ROLLUP_KEYS[level])
     groups = []
+    by_code = rules.by_code  # a property that builds its dict on every read
     for key, name, uuid in _places(area, level):
         readings = {
-            code: Reading(rules.by_code[code], tallies.get((key, code), Tally(0, 0)), month)
+            code: Reading(by_code[code], tallies.get((key, code), Tally(0, 0)), month)
             for code in codes
-            if code in rules.by_code
+            if code in by_code
         }
         groups.append(Group(key, name, readings, uuid))
     return groups

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from posyandu.core.errors import RulesError
@@ -62,12 +64,45 @@ def rollup_refresh_months(*, posyandu: Facility, months: Iterable[dt.date]) -> i
     return len(kept)
 
 
-def rollup_rebuild(*, months: Sequence[dt.date]) -> int:
-    """Recompute `months` of every posyandu from the facts; return the number of rows kept."""
-    total = 0
-    for posyandu in Facility.objects.filter(kind=Facility.Kind.POSYANDU).select_related("region"):
-        total += rollup_refresh_months(posyandu=posyandu, months=months)
+def rollup_rebuild(*, months: Sequence[dt.date], workers: int = 1) -> int:
+    """Recompute `months` of every posyandu from the facts; return the number of rows kept.
+
+    With `workers` > 1 on PostgreSQL (outside a transaction) the posyandu are shared among
+    that many processes, each refreshing whole posyandu with `rollup_refresh_months`: the same
+    rows as one process, in a fraction of the time on a multi-core server. Elsewhere (SQLite,
+    inside a transaction, whose rows other processes could not see) it runs in this process.
+    """
+    ids = list(
+        Facility.objects.filter(kind=Facility.Kind.POSYANDU)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    months = list(months)
+    parallel = (
+        workers > 1
+        and len(ids) > 1
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    )
+    if parallel:
+        connections.close_all()  # each process opens its own connection
+        context = multiprocessing.get_context("fork")
+        chunks = [(ids[i::workers], months) for i in range(min(workers, len(ids)))]
+        with ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
+            total = sum(pool.map(_rebuild_chunk, chunks))
+    else:
+        total = _rebuild_chunk((ids, months))
     logger.info("pws: rebuilt %d months, %d rollup rows", len(set(months)), total)
+    return total
+
+
+def _rebuild_chunk(chunk: tuple[list[int], list[dt.date]]) -> int:
+    """Refresh the given posyandu (ids) for `months`; return the rows kept."""
+    ids, months = chunk
+    total = 0
+    places = Facility.objects.select_related("region").in_bulk(ids)
+    for pk in ids:
+        total += rollup_refresh_months(posyandu=places[pk], months=months)
     return total
 
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("indikator/<slug:code>/", views.indicator, name="indicator"),
     path("indikator/<slug:code>.csv", views.indicator_csv, name="indicator_csv"),
     path("indikator/<slug:code>/warga.csv", views.persons_csv, name="persons_csv"),
+    path("sasaran/", views.estimates, name="estimates"),
 ]

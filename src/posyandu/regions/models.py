@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -69,3 +70,50 @@ class Facility(Entity):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name}"
+
+
+class TargetEstimate(Entity):
+    """The estimated target population of one SPM service for one area and year.
+
+    Entered by the dinkes for its region or by Puskesmas staff for their Puskesmas area (the
+    place of their membership); the PWS divides by it instead of the registered persons.
+    `service` is a code of the `spm` rule family (data/rules/spm.toml).
+    """
+
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    service = models.CharField(max_length=40)
+    number = models.PositiveIntegerField()
+    source = models.CharField(max_length=300)  # where the number comes from (e.g. BPS 2026)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["year", "service"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(region__isnull=True, facility__isnull=False)
+                | Q(region__isnull=False, facility__isnull=True),
+                name="target_estimate_one_place",
+            ),
+            models.CheckConstraint(condition=Q(number__gt=0), name="target_estimate_positive"),
+            models.UniqueConstraint(
+                fields=["region", "year", "service"],
+                condition=Q(facility__isnull=True),
+                name="target_estimate_once_per_region",
+            ),
+            models.UniqueConstraint(
+                fields=["facility", "year", "service"],
+                condition=Q(region__isnull=True),
+                name="target_estimate_once_per_facility",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region or self.facility} {self.year} {self.service}: {self.number}"

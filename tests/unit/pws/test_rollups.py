@@ -1,5 +1,7 @@
 """Rollups stay live and agree with a direct count: after writes, after refresh, after rebuild."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -60,6 +62,12 @@ def _service_day_writes(jejaring):
     Visit.objects.create(person=up, posyandu=melati, service_day=day, date=now)
     ImmunizationGiven.objects.create(person=up, vaccine="mr1", date=months_ago(5))
     ServiceGiven.objects.create(person=mother, code="ttd_pregnancy", date=now, quantity=30)
+    # Adolescents: a girl of 14 with Hb 11.0 (anaemic: cut-off 12.0) given TTD rematri, and a
+    # boy of 16 with Hb 14.0 (not anaemic: cut-off 13.0), both measured for weight and height.
+    girl, boy = adult(melati, "Fitri", years=14), adult(melati, "Gilang", years=16, sex="M")
+    weigh(girl, now, "40.0", lenhei_cm=Decimal("150.0"), measure="h", hb_g_dl=Decimal("11.0"))
+    weigh(boy, now, "50.0", lenhei_cm=Decimal("165.0"), measure="h", hb_g_dl=Decimal("14.0"))
+    ServiceGiven.objects.create(person=girl, code="ttd_rematri", date=now, quantity=4)
 
 
 def test_rollup_equals_direct_count_after_service_writes(
@@ -77,6 +85,10 @@ def test_rollup_equals_direct_count_after_service_writes(
     assert stored["service_days"] == (1, 0)
     assert stored["served"] == (1, 0)
     assert stored["cov_mr1"] == (1, 4)  # Ani, Banu, Cici and Dodi are 20 months old
+    assert stored["cov_hb_remaja"] == (2, 2)
+    assert stored["prev_anaemia_remaja"] == (1, 2)
+    assert stored["cov_ttd_rematri"] == (1, 1)
+    assert stored["cov_screen_7_15"] == (1, 1)  # the boy of 16 is past 15
 
 
 def test_facts_are_counted_for_their_own_posyandu_only(

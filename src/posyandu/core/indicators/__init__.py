@@ -31,6 +31,15 @@ from posyandu.core.indicators.rules import (
     all_indicator_rules,
     indicator_rules,
 )
+from posyandu.core.indicators.spm import (
+    SpmCoverage,
+    SpmRules,
+    SpmService,
+    all_spm_rules,
+    check_against,
+    spm_coverage,
+    spm_rules,
+)
 from posyandu.core.indicators.targets import goal, judge, median, movement, value
 
 __all__ = [
@@ -44,9 +53,14 @@ __all__ = [
     "ReferralFacts",
     "ServiceDayFacts",
     "ServiceFact",
+    "SpmCoverage",
+    "SpmRules",
+    "SpmService",
     "Tally",
     "Target",
     "all_indicator_rules",
+    "all_spm_rules",
+    "check_against",
     "combine",
     "goal",
     "indicator_members",
@@ -56,5 +70,7 @@ __all__ = [
     "median",
     "movement",
     "rules_version",
+    "spm_coverage",
+    "spm_rules",
     "value",
 ]

@@ -1,7 +1,7 @@
 """Compute every indicator of one posyandu for one month, and the persons behind each number.
 
 Each person is read on the month's last day and counted by the rule modules (children,
-immunisation, mothers, adults, activity) into base counts; an indicator is then a count, a
+immunisation, mothers, school, adults, activity) into base counts; an indicator is then a count, a
 ratio of counts summed per person, or a median of per-referral values. `indicator_members`
 gives each indicator's persons with their units, and `indicators_for_month` is exactly their
 sum, so a dashboard number always reconciles with the list behind it.
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from posyandu.core import assess as _assess
 from posyandu.core.assess import Assessment, AssessmentInput, rules_for
 from posyandu.core.errors import CoreError, RulesError
-from posyandu.core.indicators import activity, adults, children, immunisation, mothers
+from posyandu.core.indicators import activity, adults, children, immunisation, mothers, school
 from posyandu.core.indicators.model import Member, Month, PersonFacts, ServiceDayFacts, Tally
 from posyandu.core.indicators.person import PersonMonth
 from posyandu.core.indicators.rules import Definition, IndicatorRules
@@ -120,6 +120,7 @@ def person_counts(pm: PersonMonth, rules: IndicatorRules) -> tuple[Counts, Value
     counts.update(children.child_counts(pm, params))
     counts.update(immunisation.immunisation_counts(pm, params))
     counts.update(mothers.mother_counts(pm, params))
+    counts.update(school.school_counts(pm, params))
     counts.update(adults.adult_counts(pm, params))
     more, values = activity.activity_counts(pm, params)
     counts.update(more)
@@ -177,6 +178,7 @@ def _check_producible(rules: IndicatorRules) -> None:
     made = (
         children.PRODUCES
         | mothers.PRODUCES
+        | school.PRODUCES
         | adults.PRODUCES
         | activity.PRODUCES
         | immunisation.produces(rules.params)

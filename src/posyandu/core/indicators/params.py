@@ -58,6 +58,14 @@ class Params:
     anaemia_findings: frozenset[str]
     ttd_service: str
     ttd_min_tablets: int
+    remaja_min_years: int
+    remaja_max_years: int
+    rematri_min_years: int
+    rematri_max_years: int
+    ttd_rematri_service: str
+    pupil_min_years: int
+    pupil_max_years: int
+    balita_min_weighings: int
     productive_min_years: int
     productive_max_years: int
     elderly_min_years: int
@@ -116,6 +124,14 @@ def _read(raw: Mapping[str, Any]) -> Params:
         anaemia_findings=codes("anaemia_findings"),
         ttd_service=str(raw["ttd_service"]),
         ttd_min_tablets=num("ttd_min_tablets"),
+        remaja_min_years=num("remaja_min_years"),
+        remaja_max_years=num("remaja_max_years"),
+        rematri_min_years=num("rematri_min_years"),
+        rematri_max_years=num("rematri_max_years"),
+        ttd_rematri_service=str(raw["ttd_rematri_service"]),
+        pupil_min_years=num("pupil_min_years"),
+        pupil_max_years=num("pupil_max_years"),
+        balita_min_weighings=num("balita_min_weighings"),
         productive_min_years=num("productive_min_years"),
         productive_max_years=num("productive_max_years"),
         elderly_min_years=num("elderly_min_years"),

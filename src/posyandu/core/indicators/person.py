@@ -51,7 +51,10 @@ class PersonMonth:
         if not self.counted:
             return False
         if self.age.years < adult_min_years:
-            return self.measured(lambda m: True)
+            # This month's measurements, or an Hb of the year (adolescent anaemia screening).
+            return self.measured(lambda m: True) or self.measured(
+                lambda m: m.hb_g_dl is not None, since=self.month.year_start
+            )
         since = self.month.year_start
         if self.pregnancy is not None:
             since = min(since, self.pregnancy.start)

@@ -20,7 +20,16 @@ from posyandu.core.indicators.params import Params, parse_params
 from posyandu.core.rulebook import family_versions, rule_in_force
 
 FAMILY = "indicators"
-GROUPS = ("skdn", "nutrition", "immunisation", "maternal", "adult", "referral", "activity")
+GROUPS = (
+    "skdn",
+    "nutrition",
+    "immunisation",
+    "maternal",
+    "school",
+    "adult",
+    "referral",
+    "activity",
+)
 Kind = Literal["count", "ratio", "median"]
 Direction = Literal["min", "max"]
 
@@ -119,6 +128,11 @@ def _definition(item: Mapping[str, Any], where: str) -> Definition:
         unverified=bool(item.get("unverified", False)),
         target=_target(item.get("target"), at),
     )
+
+
+def parse_target(raw: object, at: str) -> Target | None:
+    """Return a target table read and checked (None when absent); RulesError names `at`."""
+    return _target(raw, at)
 
 
 def _target(raw: object, at: str) -> Target | None:

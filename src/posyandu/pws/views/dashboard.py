@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from posyandu.accounts.scope import membership_of
 from posyandu.core.indicators import Definition
 from posyandu.pws import labels, present
 from posyandu.pws.selectors import (
@@ -31,6 +32,7 @@ from posyandu.pws.views.common import (
     parse_month,
     query,
 )
+from posyandu.regions.services import estimate_place, estimates_for
 
 # The values shown beside each place of the league table.
 LEAGUE_CODES = ["d_s", "n_d", "prev_stunting", "cov_idl"]
@@ -85,6 +87,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rank_by = _rank_by(request, month)
     sections, everything = _sections(area, month, level)
     rules = rules_for_month(month)
+    membership = membership_of(request.user)
+    estimates = {} if membership is None else estimates_for(membership, month.year)
     context = {
         "area": area,
         "month": month,
@@ -102,6 +106,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "rank_label": labels.indicator_label(rank_by),
         "sections": sections,
         "table": [_row(r) for r in everything],
+        "spm": present.spm_rows(
+            {r.definition.code: r for r in everything}, month, estimates, query(month, level)
+        ),
+        "spm_edit": estimate_place(request.user) is not None,
+        "spm_estimated": bool(estimates),
         "league": _league(area, month, level, rank_by),
         "query": query(month, level),
         "league_query": query(month, level, urut=rank_by),

@@ -22,12 +22,20 @@ class Command(BaseCommand):
             help=f"how many months up to the last one (default {LIVE_MONTHS})",
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="processes sharing the posyandu on PostgreSQL (default 1; e.g. the CPU count)",
+        )
+        parser.add_argument(
             "--until", default=None, help="last month as YYYY-MM (default: the current month)"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["months"] < 1:
             raise CommandError("--months must be at least 1")
+        if options["workers"] < 1:
+            raise CommandError(f"--workers must be at least 1, not {options['workers']}")
         until = timezone.localdate()
         if options["until"]:
             try:
@@ -35,7 +43,7 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"--until must be YYYY-MM, not {options['until']!r}") from exc
         months = recent_months(until, options["months"])
-        rows = rollup_rebuild(months=months)
+        rows = rollup_rebuild(months=months, workers=options["workers"])
         self.stdout.write(
             f"PWS: {len(months)} months ({months[0]:%Y-%m} to {months[-1]:%Y-%m}), {rows} rows"
         )
