@@ -10,7 +10,7 @@ DEV_ENV := POSYANDU_DEBUG=1 DJANGO_SETTINGS_MODULE=posyandu.config.settings
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run db demo test test-all test-pg e2e bench lint typecheck \
+.PHONY: help setup run db demo test test-all test-pg e2e bench bench-pws lint typecheck \
         migrations-check messages messages-check deploy-check check browser clean
 
 help: ## List the targets
@@ -55,6 +55,15 @@ e2e: setup browser ## Run only the browser journeys
 
 bench: setup ## Measure speed (growth engine, CSV path) beside the alternatives
 	$(DEV_ENV) $(BIN)/python -m tests.bench
+
+# The kabupaten-scale PWS benchmark's own database (never `test`) and the demo scale built in it.
+PWS_URL ?= postgres://postgres@127.0.0.1:5432/posyandu_kabupaten
+PWS_SCALE ?= kabupaten
+bench-pws: setup ## Build the kabupaten demo in $$PWS_URL once, then time the PWS pages
+	$(BIN)/python -m tests.bench.pws_bench --create-database $(PWS_URL)
+	$(DEV_ENV) DATABASE_URL=$(PWS_URL) $(BIN)/posyandu manage migrate --noinput -v 0
+	$(DEV_ENV) DATABASE_URL=$(PWS_URL) $(BIN)/posyandu demo --scale $(PWS_SCALE)
+	$(DEV_ENV) PWS_BENCH_URL=$(PWS_URL) $(BIN)/python -m tests.bench.pws_bench
 
 lint: setup ## ruff (lint and format check)
 	$(BIN)/ruff check src tests

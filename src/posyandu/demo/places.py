@@ -7,7 +7,9 @@ Sukamaju with Posyandu Melati and Mawar, as in the test personas, so the demo lo
 
 from __future__ import annotations
 
+import itertools
 import random
+from collections.abc import Iterator
 
 from posyandu.demo import names
 from posyandu.demo.context import Jejaring, Site
@@ -41,14 +43,14 @@ def _regions(scale: Scale, writer: BulkWriter) -> tuple[Region, Region, list[Reg
     kecamatan = [
         Region(
             code=f"{kab_code}.{k + 1:02d}",
-            name=names.KECAMATAN[k],
+            name=_numbered(names.KECAMATAN, k),
             level="kecamatan",
             parent=kabupaten,
         )
         for k in range(scale.kecamatan)
     ]
     writer.save(kecamatan)
-    pool = iter(name for name in names.DESA if name not in PINNED_DESA.values())
+    pool = _endless([name for name in names.DESA if name not in PINNED_DESA.values()])
     desa = []
     for k, kec in enumerate(kecamatan):
         for d in range(scale.desa_per_kecamatan):
@@ -60,6 +62,23 @@ def _regions(scale: Scale, writer: BulkWriter) -> tuple[Region, Region, list[Reg
             desa.append(Region(code=f"{kec.code}.{number}", name=name, level="desa", parent=kec))
     writer.save(desa)
     return province, kabupaten, kecamatan, desa
+
+
+def _numbered(pool: list[str] | tuple[str, ...], index: int) -> str:
+    """Return the index-th name of `pool`, numbered past its end ('Cibeber 2')."""
+    lap, at = divmod(index, len(pool))
+    return pool[at] if lap == 0 else f"{pool[at]} {lap + 1}"
+
+
+def _endless(pool: list[str]) -> Iterator[str]:
+    """Yield the names of `pool`, then numbered again from 7 on (a kabupaten-scale build).
+
+    Numbers start at 7 so that no name meets a Roman-numbered one ('Melati VI' → 'melati6').
+    """
+    yield from pool
+    for lap in itertools.count(7):
+        for name in pool:
+            yield f"{name} {lap}"
 
 
 def _posyandu_names() -> list[str]:
@@ -104,7 +123,7 @@ def _posyandu_sites(
     desa: list[Region],
     pustu: list[Facility],
 ) -> list[Site]:
-    pool = iter(_posyandu_names())
+    pool = _endless(_posyandu_names())
     kec_by_pk = {kec.pk: (k, kec) for k, kec in enumerate(kecamatan)}
     sites: list[Site] = []
     for d_index, (village, post) in enumerate(zip(desa, pustu, strict=True)):
@@ -113,7 +132,8 @@ def _posyandu_sites(
         count = rng.randint(*scale.posyandu_per_desa)
         if (k, d) == (0, 0):
             count = max(count, 2)
-        dusun = rng.sample(names.DUSUN, count)
+        dusun = rng.sample(names.DUSUN, min(count, len(names.DUSUN)))
+        dusun += [f"{d} {n}" for n in range(2, 9) for d in names.DUSUN][: count - len(dusun)]
         for p in range(count):
             name = PINNED_POSYANDU.get((k, d, p)) or next(pool)
             facility = Facility(
