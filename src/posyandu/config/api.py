@@ -3,12 +3,14 @@
 from ninja import NinjaAPI, Schema
 
 import posyandu
+from posyandu.sync.api import router as sync_router
 
 api = NinjaAPI(
     title="Posyandu ILP API",
     version=posyandu.__version__,
     description="JSON API of the Posyandu ILP system. Public identifiers are UUIDs.",
 )
+api.add_router("/sync", sync_router)  # the offline kader app's sync (docs/adr/0008)
 
 
 class VersionOut(Schema):

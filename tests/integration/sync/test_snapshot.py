@@ -1,0 +1,154 @@
+"""GET /api/sync/snapshot (docs/adr/0008): full, incremental, bounded, scoped, query budget."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from posyandu.core.dates import add_months
+from posyandu.registry.models import Person
+from posyandu.sync.selectors import cursor_decode, cursor_encode
+from posyandu.visits.models import ImmunizationGiven, Measurement, ServiceDay, Visit
+from tests.factories import HouseholdFactory, PersonFactory
+
+URL = "/api/sync/snapshot"
+
+
+def _child(posyandu, name: str, **extra) -> Person:
+    today = timezone.localdate()
+    return PersonFactory(
+        posyandu=posyandu, name=name, sex="F", birth_date=today - dt.timedelta(500), **extra
+    )
+
+
+def _weigh(person, date, kg="9.0") -> Measurement:
+    return Measurement.objects.create(
+        person=person, date=date, weight_kg=kg, lenhei_cm="75", measure="l"
+    )
+
+
+@pytest.fixture
+def kader_client(client, jejaring):
+    client.force_login(jejaring.user("kader_sari"))
+    return client
+
+
+def test_full_snapshot(jejaring, kader_client):
+    today = timezone.localdate()
+    household = HouseholdFactory(posyandu=jejaring.melati, head_name="Pak Budi")
+    mother = PersonFactory(
+        posyandu=jejaring.melati,
+        name="Ibu Sari",
+        sex="F",
+        birth_date=today - dt.timedelta(9000),
+        household=household,
+    )
+    child = _child(jejaring.melati, "Ayu", household=household, mother=mother)
+    _weigh(child, today - dt.timedelta(30), "5.0")  # very low: a finding
+    _weigh(child, add_months(today, -30))  # older than 24 months: not sent
+    ImmunizationGiven.objects.create(person=child, date=today - dt.timedelta(400), vaccine="bcg")
+    merged = _child(jejaring.melati, "Ayu dobel", merged_into=child)
+    near = ServiceDay.objects.create(posyandu=jejaring.melati, date=today + dt.timedelta(7))
+    ServiceDay.objects.create(posyandu=jejaring.melati, date=today + dt.timedelta(40))
+    ServiceDay.objects.create(posyandu=jejaring.melati, date=today - dt.timedelta(8))
+    visit = Visit.objects.create(
+        person=child, service_day=near, posyandu=jejaring.melati, date=near.date
+    )
+    _child(jejaring.mawar, "Tetangga")
+
+    body = kader_client.get(URL, {"posyandu": str(jejaring.melati.uuid)}).json()
+    assert body["full"] is True
+    assert body["posyandu"] == {"uuid": str(jejaring.melati.uuid), "name": "Melati"}
+    assert [h["head_name"] for h in body["households"]] == ["Pak Budi"]
+    by_name = {p["name"]: p for p in body["persons"]}
+    assert set(by_name) == {"Ibu Sari", "Ayu"}
+    ayu = by_name["Ayu"]
+    assert ayu["mother"] == str(mother.uuid)
+    assert ayu["household"] == str(household.uuid)
+    assert [m["weight_kg"] for m in ayu["history"]["measurements"]] == [5.0]
+    assert ayu["history"]["immunisations"] == [
+        {"vaccine": "bcg", "date": (today - dt.timedelta(400)).isoformat()}
+    ]
+    assessment = ayu["assessment"]
+    assert assessment["as_of"] == today.isoformat()
+    assert "wfa.severely_underweight" in {f["code"] for f in assessment["findings"]}
+    assert all(f["label"] for f in assessment["findings"])
+    assert {d["vaccine"] for d in assessment["immunisations_due"]}
+    assert "bcg" not in {d["vaccine"] for d in assessment["immunisations_due"]}
+    assert [d["uuid"] for d in body["service_days"]] == [str(near.uuid)]
+    assert body["visits"] == [
+        {"uuid": str(visit.uuid), "service_day": str(near.uuid), "person": str(child.uuid)}
+    ]
+    assert body["removed"] == [str(merged.uuid)]
+    assert cursor_decode(body["cursor"]) <= timezone.now()
+
+
+def test_incremental_snapshot_sends_only_what_changed(jejaring, kader_client):
+    quiet = _child(jejaring.melati, "Tenang")
+    weighed = _child(jejaring.melati, "Ditimbang")
+    edited = _child(jejaring.melati, "Diubah")
+    past = timezone.now() - dt.timedelta(hours=1)
+    Person.objects.update(updated_at=past, created_at=past)
+    since = cursor_encode(timezone.now() - dt.timedelta(minutes=30))
+    _weigh(weighed, timezone.localdate())
+    edited.phone = "0812345"
+    edited.save()
+    body = kader_client.get(URL, {"posyandu": str(jejaring.melati.uuid), "since": since}).json()
+    assert body["full"] is False
+    assert {p["name"] for p in body["persons"]} == {"Ditimbang", "Diubah"}
+    assert quiet.name not in str(body)
+    assert body["households"] == []
+
+
+def test_cursor_is_taken_before_the_reads(jejaring, kader_client):
+    before = timezone.now()
+    body = kader_client.get(URL, {"posyandu": str(jejaring.melati.uuid)}).json()
+    assert cursor_decode(body["cursor"]) < before  # with its safety margin
+
+
+def test_bad_cursor_and_other_posyandu(jejaring, kader_client):
+    response = kader_client.get(URL, {"posyandu": str(jejaring.melati.uuid), "since": "abc"})
+    assert response.status_code == 422
+    assert "abc" in response.json()["detail"]
+    response = kader_client.get(URL, {"posyandu": str(jejaring.kenanga.uuid)})
+    assert response.status_code == 404
+
+
+def test_bidan_may_download_a_posyandu_of_her_pustu(jejaring, client):
+    client.force_login(jejaring.user("bidan_rina"))
+    assert client.get(URL, {"posyandu": str(jejaring.mawar.uuid)}).status_code == 200
+    assert client.get(URL, {"posyandu": str(jejaring.anggrek.uuid)}).status_code == 404
+    client.force_login(jejaring.user("desa_official"))
+    assert client.get(URL, {"posyandu": str(jejaring.melati.uuid)}).status_code == 404
+
+
+def test_anonymous_gets_nothing(jejaring, client):
+    assert client.get(URL, {"posyandu": str(jejaring.melati.uuid)}).status_code == 401
+
+
+def _population(posyandu, count: int) -> None:
+    today = timezone.localdate()
+    day = ServiceDay.objects.get_or_create(posyandu=posyandu, date=today)[0]
+    for i in range(count):
+        person = _child(
+            posyandu,
+            f"Anak {i}",
+            household=HouseholdFactory(posyandu=posyandu),
+            mother=PersonFactory(posyandu=posyandu, sex="F", birth_date=today - dt.timedelta(9000)),
+        )
+        _weigh(person, today - dt.timedelta(60))
+        _weigh(person, today)
+        ImmunizationGiven.objects.create(person=person, date=today, vaccine="bcg")
+        Visit.objects.create(person=person, service_day=day, posyandu=posyandu, date=today)
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_query_count_does_not_grow_with_persons(
+    jejaring, kader_client, count, django_assert_max_num_queries
+):
+    _population(jejaring.melati, count)
+    with django_assert_max_num_queries(14):
+        body = kader_client.get(URL, {"posyandu": str(jejaring.melati.uuid)}).json()
+    assert len(body["persons"]) == 2 * count
