@@ -1,0 +1,104 @@
+// Outbox push and snapshot pull (ADR 8). An event leaves `saved` only on the server's answer
+// for it; a request that dies half-way marks nothing, and resending is safe (idempotent by id).
+import { all, del, get, meta, put, setMeta, tx } from "./db.js";
+
+const BATCH = 200;
+const STATE = { accepted: "sent", duplicate: "sent", waiting: "waiting", rejected: "rejected",
+                conflict: "conflict" };
+
+function csrf(boot) {
+  const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return m ? decodeURIComponent(m[1]) : boot.csrf;
+}
+
+export async function device() {
+  let id = await meta("device");
+  if (!id) { id = crypto.randomUUID(); await setMeta("device", id); }
+  return id;
+}
+
+export async function pending() {
+  return (await all("outbox")).filter((e) => e.state === "saved" || e.state === "waiting")
+    .sort((a, b) => a.seq - b.seq);
+}
+
+export async function push(boot) {
+  const events = await pending();
+  const dev = await device();
+  for (let i = 0; i < events.length; i += BATCH) {
+    const batch = events.slice(i, i + BATCH);
+    const res = await fetch("/api/sync/events", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(boot) },
+      body: JSON.stringify({ device: dev, events: batch.map(({ id, type, record, seq, at, data }) =>
+        ({ id, type, record, seq, at, data })) }),
+    });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const body = await res.json();
+    const aliases = await meta("aliases", {});
+    const byId = new Map(batch.map((e) => [e.id, e]));
+    for (const r of body.results || []) {
+      const ev = byId.get(r.id);
+      if (!ev) continue;
+      ev.state = STATE[r.status] || "saved";
+      ev.reason = r.reason || "";
+      ev.code = r.code || "";
+      if (r.record && r.record !== ev.record) {
+        aliases[ev.record] = r.record;
+        await del("snapshot", ev.record);
+      }
+      await put("outbox", ev);
+    }
+    await setMeta("aliases", aliases);
+  }
+}
+
+export async function pull(boot) {
+  const cursor = await meta("cursor");
+  const q = new URLSearchParams({ posyandu: boot.posyandu });
+  if (cursor) q.set("since", cursor);
+  const res = await fetch(`/api/sync/snapshot?${q}`, { credentials: "same-origin" });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  const snap = await res.json();
+  const kinds = { households: "household", persons: "person", service_days: "service_day",
+                  visits: "visit" };
+  await tx(["snapshot", "outbox"], (s, o) => {
+    if (snap.full) {
+      s.openCursor().onsuccess = (ev) => {
+        const c = ev.target.result;
+        if (!c) return write();
+        if (!c.value.local) c.delete();
+        c.continue();
+      };
+    } else write();
+    function write() {
+      for (const [key, kind] of Object.entries(kinds)) {
+        for (const row of snap[key] || []) s.put({ ...row, kind });
+      }
+      for (const uuid of snap.removed || []) s.delete(uuid);
+      // Facts sent before this download now carry the server's assessment.
+      o.getAll().onsuccess = (ev) => {
+        for (const e of ev.target.result) {
+          if (e.state === "sent" && !e.checked) { e.checked = true; o.put(e); }
+        }
+      };
+    }
+  });
+  await setMeta("cursor", snap.cursor);
+  await setMeta("pulled_at", new Date().toISOString());
+}
+
+let running = null;
+export function sync(boot) {
+  if (!running) {
+    running = (async () => { await push(boot); await pull(boot); })()
+      .finally(() => { running = null; });
+  }
+  return running;
+}
+
+export async function resolve(uuid) {
+  const aliases = await meta("aliases", {});
+  return aliases[uuid] || uuid;
+}
+export { get };
