@@ -5,7 +5,13 @@ from __future__ import annotations
 import importlib
 
 # Each module has a main() that prints its own figures; add new benchmarks here.
-BENCHES = ("tests.bench.growth", "tests.bench.assess_bench")
+BENCHES = (
+    "tests.bench.growth",
+    "tests.bench.assess_bench",
+    "tests.bench.offline_bench",
+    "tests.bench.pws_bench",
+    "tests.bench.sync_bench",
+)
 
 
 def run_all() -> None:

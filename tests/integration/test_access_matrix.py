@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from posyandu.kaders.models import Kader
 from posyandu.outreach.models import ClassSession
+from posyandu.pokjanal.models import Decision
 from posyandu.referrals.models import Referral
+from posyandu.sync.models import SyncReview
 from posyandu.visits.models import ServiceDay, Visit
 from tests.factories import PersonFactory
 
@@ -33,7 +35,18 @@ NAKES = {"bidan_rina", "puskesmas_admin"}
 NAKES_AND_KADER = NAKES | {"kader_sari"}
 PERSONAL = NAKES_AND_KADER | {"dinkes_analyst"}
 EVERYONE = set(PERSONAS)
-APPS = ("registry", "visits", "referrals", "outreach", "kaders", "pws")
+APPS = (
+    "registry",
+    "visits",
+    "referrals",
+    "outreach",
+    "kaders",
+    "pws",
+    "reports",
+    "offline",
+    "pokjanal",
+    "sync",
+)
 
 # POST-only steps and HTMX fragments are exercised by their apps' own tests; listed here so
 # the coverage check below knows they were decided on.
@@ -46,6 +59,9 @@ NOT_GET_PAGES = {
     "visits:measure_check",
     "kaders:certify",
     "visits:refer",
+    # The offline app's manifest and service worker are public (no data): tests/integration/offline.
+    "offline:manifest",
+    "offline:service_worker",
 }
 
 
@@ -123,6 +139,57 @@ ROUTES: dict[str, Route] = {
     "pws:league_csv": (NONE, EVERYONE),
     "pws:indicator": (lambda w: ["d_s"], EVERYONE),
     "pws:indicator_csv": (lambda w: ["d_s"], EVERYONE),
+    # The offline app shell: kader and nakes of a posyandu (the data comes from the sync API).
+    "offline:shell": (NONE, NAKES_AND_KADER | {"outsider"}),
+    # Monthly reports: the recap of Melati for everyone whose area holds it (the desa official
+    # gets it without the register of names); the Puskesmas recap only for whom its area holds
+    # every posyandu of the Puskesmas.
+    "reports:chooser": (NONE, EVERYONE),
+    "reports:posyandu_xlsx": (lambda w: [w.person.posyandu.uuid], PERSONAL | {"desa_official"}),
+    "reports:posyandu_pdf": (lambda w: [w.person.posyandu.uuid], PERSONAL | {"desa_official"}),
+    "reports:puskesmas_xlsx": (
+        lambda w: [w.person.posyandu.parent.parent.uuid],
+        {"puskesmas_admin", "dinkes_analyst"},
+    ),
+    "reports:puskesmas_pdf": (
+        lambda w: [w.person.posyandu.parent.parent.uuid],
+        {"puskesmas_admin", "dinkes_analyst"},
+    ),
+    # SPM target-population estimates: the dinkes and Puskesmas staff, for their own area.
+    "pws:estimates": (NONE, {"puskesmas_admin", "dinkes_analyst"}),
+    # Pokjanal page: the coordinating roles of the area; Puskesmas and dinkes staff set a
+    # posyandu's ILP stage and strata figures; dinkes and desa (and the Pokjanal) record decisions.
+    "pokjanal:overview": (NONE, {"puskesmas_admin", "dinkes_analyst", "desa_official"}),
+    "pokjanal:rollout": (lambda w: [w.person.posyandu.uuid], {"puskesmas_admin", "dinkes_analyst"}),
+    "pokjanal:strata": (lambda w: [w.person.posyandu.uuid], {"puskesmas_admin", "dinkes_analyst"}),
+    "pokjanal:decision_new": (NONE, {"dinkes_analyst", "desa_official"}),
+    "pokjanal:decision_edit": (
+        lambda w: [
+            Decision.objects.create(
+                region=w.person.posyandu.region,
+                meeting_date=w.day.date,
+                text="Rapat Melati",
+                sector="pkk",
+                due_date=w.day.date,
+            ).uuid
+        ],
+        {"dinkes_analyst", "desa_official"},
+    ),
+    # The bidan's review of what the offline app sent: nakes of the jejaring only.
+    "sync:reviews": (NONE, NAKES),
+    "sync:review": (
+        lambda w: [
+            SyncReview.objects.create(
+                kind="duplicate",
+                posyandu=w.person.posyandu,
+                person=w.person,
+                device=w.person.uuid,
+                user=w.kader.posyandu.membership_set.get().user,
+                event=w.person.uuid,
+            ).uuid
+        ],
+        NAKES,
+    ),
 }
 # The people behind a number, at Posyandu Melati: named roles of its jejaring only.
 PERSON_LISTS = {"pws:persons_csv": PERSONAL}

@@ -30,6 +30,8 @@ FACILITY_ROLES = {
 # Roles that see aggregates only, never a person's name or record.
 AGGREGATE_ONLY_ROLES = frozenset({Role.DESA, Role.POKJANAL})
 NAKES_ROLES = frozenset({Role.BIDAN, Role.PERAWAT, Role.PUSKESMAS})
+# Roles that serve residents in person: kader and nakes (home visits, referrals, offline app).
+WORKER_ROLES = frozenset({Role.KADER, *NAKES_ROLES})
 
 
 class Membership(models.Model):

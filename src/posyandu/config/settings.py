@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "posyandu.outreach",
     "posyandu.kaders",
     "posyandu.pws",
+    "posyandu.sync",
+    "posyandu.pokjanal",
+    "posyandu.reports",
+    "posyandu.offline",
     "posyandu.web",
 ]
 

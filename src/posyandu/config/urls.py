@@ -20,6 +20,10 @@ urlpatterns = [
     path("kunjungan-rumah/", include("posyandu.outreach.urls")),
     path("kader/", include("posyandu.kaders.urls")),
     path("pws/", include("posyandu.pws.urls")),
+    path("sinkron/", include("posyandu.sync.urls")),
+    path("pokjanal/", include("posyandu.pokjanal.urls")),
+    path("laporan/", include("posyandu.reports.urls")),
+    path("luring/", include("posyandu.offline.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

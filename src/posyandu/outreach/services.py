@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from posyandu.accounts.models import NAKES_ROLES, Role
+from posyandu.accounts.models import WORKER_ROLES
 from posyandu.accounts.scope import AnyUser, membership_of, posyandu_for
 from posyandu.audit.services import audit_record
 from posyandu.outreach import worklist
@@ -23,7 +23,7 @@ from posyandu.visits.models import Visit
 from posyandu.visits.services import measurement_record
 from posyandu.web.labels import FINDINGS
 
-_WORKERS = frozenset({Role.KADER, *NAKES_ROLES})
+_WORKERS = WORKER_ROLES
 # The home visit's Visit and Measurement get uuids derived from the home visit's, so a replay
 # of the same home visit finds them again instead of writing twins.
 _VISIT_NAME, _MEASUREMENT_NAME = "home-visit.visit", "home-visit.measurement"

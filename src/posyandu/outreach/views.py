@@ -12,14 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from posyandu.accounts.models import NAKES_ROLES, Role
+from posyandu.accounts.models import WORKER_ROLES
 from posyandu.accounts.scope import posyandu_for, role_of
 from posyandu.outreach import selectors, services
 from posyandu.outreach.forms import ClassSessionForm, HomeVisitForm
 from posyandu.outreach.labels import visit_reason_look, visit_reason_rows
 from posyandu.registry.selectors import person_get
 
-_WORKERS = frozenset({Role.KADER, *NAKES_ROLES})
+_WORKERS = WORKER_ROLES
 
 
 def _require_worker_page(request: HttpRequest) -> None:

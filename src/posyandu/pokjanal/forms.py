@@ -49,7 +49,7 @@ class StrataInputForm(forms.Form):
         label=_("Number of additional programmes"), unit="", low="0", high="50"
     )
     dana_sehat = MeasureField(
-        label=_("Dana sehat coverage (% of families)"), unit="%", low="0", high="100"
+        label=_("Dana sehat coverage (percent of families)"), unit="%", low="0", high="100"
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 

@@ -8,7 +8,7 @@ the Puskesmas above it) receives, handles and answers; either side closes once a
 
 from __future__ import annotations
 
-from posyandu.accounts.models import NAKES_ROLES, Membership, Role
+from posyandu.accounts.models import NAKES_ROLES, WORKER_ROLES, Membership, Role
 from posyandu.accounts.scope import AnyUser, membership_of, posyandu_for
 from posyandu.referrals.models import Referral
 from posyandu.regions.models import Facility
@@ -43,7 +43,7 @@ def receiving_facility(posyandu: Facility) -> Facility:
 def may_issue(user: AnyUser, person: Person) -> bool:
     """Return True for a kader or nakes whose posyandu include the person's."""
     membership = membership_of(user)
-    if membership is None or membership.role not in {Role.KADER, *NAKES_ROLES}:
+    if membership is None or membership.role not in WORKER_ROLES:
         return False
     return posyandu_for(user).filter(pk=person.posyandu_id).exists()
 

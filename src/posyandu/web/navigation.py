@@ -9,24 +9,36 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from posyandu.accounts.models import AGGREGATE_ONLY_ROLES
+from posyandu.accounts.models import AGGREGATE_ONLY_ROLES, NAKES_ROLES, WORKER_ROLES, Role
 from posyandu.accounts.scope import role_of
 
 
 class MenuItem(NamedTuple):
     url_name: str
     label: Promise
+    roles: frozenset[str] | None = None  # None: every role that sees this part of the menu
 
 
-# Sections with personal data; roles that see aggregates only get the PWS alone.
+# Sections with personal data; roles that see aggregates only get the aggregate part alone.
 PERSONAL_SECTIONS = (
     MenuItem("visits:day_list", _("Service days")),
     MenuItem("registry:search", _("Residents")),
     MenuItem("referrals:list", _("Referrals")),
-    MenuItem("outreach:worklist", _("Home visits")),
+    MenuItem("outreach:worklist", _("Home visits"), WORKER_ROLES),
     MenuItem("kaders:list", _("Kader")),
+    MenuItem("offline:shell", _("Offline app"), WORKER_ROLES),
+    MenuItem("sync:reviews", _("Review of offline data"), NAKES_ROLES),
 )
-AGGREGATE_SECTIONS = (MenuItem("pws:dashboard", _("Village dashboard")),)
+AGGREGATE_SECTIONS = (
+    MenuItem("pws:dashboard", _("Village dashboard")),
+    MenuItem("reports:chooser", _("Reports")),
+    # Roll-out, strata, decisions: for the roles that coordinate posyandu.
+    MenuItem(
+        "pokjanal:overview",
+        _("Pokjanal"),
+        frozenset({Role.POKJANAL, Role.DINKES, Role.PUSKESMAS, Role.DESA}),
+    ),
+)
 
 
 def menu(request: HttpRequest) -> dict[str, object]:
@@ -39,6 +51,8 @@ def menu(request: HttpRequest) -> dict[str, object]:
         sections = PERSONAL_SECTIONS + AGGREGATE_SECTIONS
     items = []
     for item in sections:
+        if item.roles is not None and role not in item.roles:
+            continue
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:  # a section not installed in this deployment

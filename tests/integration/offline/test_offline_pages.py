@@ -30,7 +30,7 @@ def test_shell_embeds_the_kaders_posyandu_the_csrf_token_and_translated_labels(c
     assert len(boot["csrf"]) >= 32
     html = response.content.decode()
     assert 'id="labels"' in html
-    assert "Tersimpan di HP ini" in html or "Saved on this phone" in html
+    assert "Tersimpan di HP ini" in html
     assert response["Cache-Control"] == "no-cache"
 
 

@@ -182,7 +182,7 @@ def test_overdue_decision_marked_in_words_and_icon(client, jejaring):
     client.force_login(jejaring.user("desa_official"))
     text = client.get(URL).content.decode()
     assert "⚠" in text
-    assert "Overdue by 3 days" in text or "Lewat tenggat 3 hari" in text
+    assert "Terlambat 3 hari" in text
     assert "Dinkes melatih kader" in text  # the kabupaten's decision concerns her desa
 
 

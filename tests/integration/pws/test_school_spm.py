@@ -47,7 +47,7 @@ def _spm_block(text):
 
 def test_dashboard_shows_the_school_age_section_with_words(client, adolescents):
     text = _text(client, adolescents.user("kader_sari"))
-    assert "School-age children and adolescents" in text or "Anak usia sekolah" in text
+    assert "Anak usia sekolah dan remaja" in text
     section = text.split("/pws/indikator/cov_hb_remaja/")[1][:1500]
     assert "50,0 %" in section  # 1 of 2 adolescents tested for Hb
     assert "1 / 2" in section
