@@ -11,7 +11,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -27,6 +29,7 @@ class EventsIn(Schema):
 
 
 @router.get("/snapshot", response=dict[str, Any])
+@decorate_view(gzip_page)  # ~17x smaller on the wire (JSON of names and numbers; no secret)
 def snapshot(
     request: HttpRequest, posyandu: uuid_lib.UUID, since: str | None = None
 ) -> dict[str, Any]:

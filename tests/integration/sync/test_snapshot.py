@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
 
 import pytest
 from django.utils import timezone
@@ -152,3 +154,16 @@ def test_query_count_does_not_grow_with_persons(
     with django_assert_max_num_queries(14):
         body = kader_client.get(URL, {"posyandu": str(jejaring.melati.uuid)}).json()
     assert len(body["persons"]) == 2 * count
+
+
+def test_snapshot_travels_gzip_compressed_when_the_phone_accepts_it(jejaring, kader_client):
+    for number in range(30):
+        _child(jejaring.melati, f"Anak {number}")
+    query = {"posyandu": str(jejaring.melati.uuid)}
+    plain = kader_client.get(URL, query)
+    packed = kader_client.get(URL, query, HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert len(packed.content) * 4 < len(plain.content)
+    body = json.loads(gzip.decompress(packed.content))
+    assert {p["name"] for p in body["persons"]} == {p["name"] for p in plain.json()["persons"]}
