@@ -10,7 +10,9 @@
 (2) The first data download of a posyandu of N persons (default 1,500: 300 households; children
     under five with a monthly weighing for up to 24 months, the others 1-2 measurements):
     time of GET /api/sync/snapshot (server side, through Django's test client, on a throwaway
-    SQLite database), its size raw and as sent (the endpoint answers gzip when asked).
+    SQLite database), its size raw and as sent (the endpoint answers gzip when asked), the
+    share of it that is the home-visit worklist, and a later incremental download with nothing
+    changed (the worklist comes whole with every download, ADR 8).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gzip
+import json
 import os
 import random
 import tempfile
@@ -138,6 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from django.test import Client
         from django.utils import timezone
 
+        from posyandu.sync.selectors import cursor_encode
         from tests.personas import build_jejaring
 
         jejaring = build_jejaring()
@@ -176,6 +180,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"  {attempt}: {seconds:6.2f} s server time, {raw:>10,} B raw,"
                 f" {len(wire):>9,} B on the wire ({len(wire) / args.n:,.0f} B per person)"
             )
+        body = json.loads(gzip.decompress(wire))
+        worklist = json.dumps(body["worklist"]).encode()
+        print(
+            f"  of which the worklist: {len(body['worklist']['items']):,} persons,"
+            f" {len(worklist):,} B raw, {_gz(worklist):,} B gzip"
+        )
+        # A cursor of now (the answer's own keeps a margin that would resend the fresh rows).
+        since = cursor_encode(timezone.now())
+        started = time.perf_counter()
+        response = client.get(f"{url}&since={since}", HTTP_ACCEPT_ENCODING="gzip")
+        seconds = time.perf_counter() - started
+        print(
+            f"  incremental, nothing changed: {seconds:6.2f} s server time,"
+            f" {len(response.content):,} B on the wire (the worklist, whole)"
+        )
     return 0
 
 

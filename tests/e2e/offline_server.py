@@ -1,7 +1,9 @@
 """A server the offline journeys can kill: Django's threaded dev server in its own process.
 
 `python -m tests.e2e.offline_server seed DB` migrates a fresh SQLite file and loads the personas,
-today's service day at Posyandu Melati and two residents; `serve DB PORT` serves it (static
+today's service day at Posyandu Melati, two residents and a few more on its home-visit worklist
+(a thin child, a newborn, a man with high blood pressure, a child of Mawar who must never
+show); `serve DB PORT` serves it (static
 files included). While the file named by $OFFLINE_SLOW_FLAG exists, every POST to
 /api/sync/events is answered only after a long pause (the events are applied first), so a test
 can kill the process while the phone waits for the answer.
@@ -51,12 +53,63 @@ def seed(db: str) -> None:
         sex="F",
         birth_date=today - dt.timedelta(days=400),
     )
-    PersonFactory(
+    budi = PersonFactory(
         posyandu=jejaring.melati,
         household=home,
         name="Budi Santoso",
         sex="M",
         birth_date=today - dt.timedelta(days=800),
+    )
+    _worklist_seed(jejaring, today, budi)
+
+
+def _worklist_seed(jejaring: Any, today: dt.date, budi: Any) -> None:
+    """Residents the server puts on Melati's home-visit worklist, and one of Mawar's."""
+    from posyandu.visits.models import Measurement
+    from tests.factories import HouseholdFactory, PersonFactory
+    from tests.unit.outreach.factories import HomeVisitFactory
+
+    kader = jejaring.user("kader_sari")
+    HomeVisitFactory(person=budi, kader=kader, visited_on=today - dt.timedelta(days=5))
+    home = HouseholdFactory(
+        posyandu=jejaring.melati, head_name="Wayan Sudarsa", address="RT 02 RW 01 Dusun II"
+    )
+    thin = PersonFactory(
+        posyandu=jejaring.melati,
+        household=home,
+        name="Nur Aini",
+        sex="F",
+        birth_date=today - dt.timedelta(days=430),
+    )
+    Measurement.objects.create(
+        person=thin,
+        date=today - dt.timedelta(days=20),
+        weight_kg="6.1",
+        lenhei_cm="72",
+        measure="l",
+    )
+    PersonFactory(
+        posyandu=jejaring.melati,
+        household=home,
+        name="Bayi Kadek",
+        sex="M",
+        birth_date=today - dt.timedelta(days=9),
+    )
+    grandpa = PersonFactory(
+        posyandu=jejaring.melati,
+        household=home,
+        name="Made Harjo",
+        sex="M",
+        birth_date=today - dt.timedelta(days=365 * 62),
+    )
+    Measurement.objects.create(
+        person=grandpa, date=today - dt.timedelta(days=12), sbp_mmhg=165, dbp_mmhg=100
+    )
+    PersonFactory(
+        posyandu=jejaring.mawar,
+        name="Anak Mawar Kurus",
+        sex="F",
+        birth_date=today - dt.timedelta(days=300),
     )
 
 

@@ -8,6 +8,9 @@ its own SQLite file, checked here with sqlite3).
    marked sent; after the restart the phone sends again: every record exactly once.
 3. Two kader of one posyandu work offline at the same time, check the same child in, then sync:
    both phones show both registrations; the child has one visit with the measurement on it.
+4. Offline, the kader opens her home-visit worklist (the server's, "per" its date), opens a
+   child from it, checks her in (the row is marked "will be checked"); online, the server's
+   new list no longer calls her absent.
 """
 
 from __future__ import annotations
@@ -189,6 +192,9 @@ def test_offline_registration_visit_and_reload_then_sync(browser: Browser, serve
     expect(page.locator("#history li.new .mark.sent")).to_be_visible(timeout=SYNCED)
     expect(page.locator("p.checked .mark.sent")).to_be_visible()
     expect(page.locator("#queue")).to_contain_text(": 0")
+    # The round ends with the download that brings the server's assessment of the weighing.
+    expect(page.locator("#send")).to_have_text("Kirim sekarang", timeout=SYNCED)
+    expect(page.locator(".assess .mark.check")).to_have_count(0)
     screenshot(page, "offline-sent")
     assert server.count(PERSON, "Putri Lestari") == 1
     assert server.count(VISITS, "Putri Lestari") == 1
@@ -256,3 +262,40 @@ def test_two_kader_offline_at_one_posyandu_converge(browser: Browser, server: Se
     assert server.count(VISITS, "Siti Aminah") == 1  # two check-ins, one visit
     assert server.count(MEASURED, "Siti Aminah", 9.3) == 1
     assert server.count(PERSON, "Anak Sari") == server.count(PERSON, "Anak Dewi") == 1
+
+
+ABSENT = "Tidak datang pada hari buka posyandu terakhir"
+
+
+def test_offline_worklist_lists_whom_to_visit_and_why(browser: Browser, server: Server):
+    page = _phone(browser, server, "kader_sari")
+    _offline(page, True)
+    page.reload()  # offline: shell from the service worker, worklist from IndexedDB
+    page.locator("#tab-worklist").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kunjungan rumah")
+    today = dt.datetime.now(JAKARTA).date().strftime("%d/%m/%Y")
+    expect(page.locator("#worklist-asof")).to_contain_text(f"per {today}")
+    rows = page.locator(".worklist li")
+    siti = rows.filter(has_text="Siti Aminah")
+    expect(siti).to_contain_text(ABSENT)
+    expect(siti).to_contain_text("belum dikunjungi")
+    expect(rows.filter(has_text="Budi Santoso")).to_contain_text("Kunjungan rumah terakhir")
+    expect(rows.filter(has_text="Nur Aini")).to_contain_text("RT 02 RW 01 Dusun II")
+    for name in ("Bayi Kadek", "Made Harjo"):
+        expect(rows.filter(has_text=name)).to_have_count(1)
+    expect(page.locator("main")).not_to_contain_text("Anak Mawar Kurus")  # not her posyandu
+    expect(page.locator("#tab-worklist")).to_contain_text(f"({rows.count()})")
+
+    siti.locator("a").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Siti Aminah")
+    expect(page.locator("#visit-reasons")).to_contain_text(ABSENT)
+    _check_in_and_measure(page, "9,0", "74")
+    page.get_by_role("link", name="Kembali").click()  # back to the worklist it came from
+    expect(siti.locator(".mark.check")).to_have_text("Akan diperiksa saat online")
+    screenshot(page, "offline-worklist")
+
+    _offline(page, False)  # sent, then the server's list of today comes down
+    expect(page.locator("#queue")).to_contain_text(": 0", timeout=SYNCED)
+    expect(siti).not_to_contain_text(ABSENT, timeout=SYNCED)
+    expect(siti.locator(".mark.check")).to_have_count(0)
+    expect(rows.filter(has_text="Budi Santoso")).to_contain_text(ABSENT)

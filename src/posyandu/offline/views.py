@@ -81,6 +81,17 @@ LABELS = {
     "persons_count": gettext_lazy("residents on this phone"),
     "no_data": gettext_lazy("No data on this phone yet: connect to the internet once."),
     "sync_failed": gettext_lazy("Sending failed; the data stays on this phone."),
+    # The home-visit worklist (the first four words are those of the /kunjungan-rumah/ page).
+    "home_visits": gettext_lazy("Home visits"),
+    "last_visit": gettext_lazy("Last home visit"),
+    "not_visited": gettext_lazy("not yet visited"),
+    "nobody": gettext_lazy("Nobody needs a home visit today."),
+    "by_server": gettext_lazy("Computed by the server"),
+    "worklist_old": gettext_lazy(
+        "Not updated today: connect to the internet to refresh this list."
+    ),
+    "to_visit": gettext_lazy("persons to visit"),
+    "due_on": gettext_lazy("due on"),
 }
 
 

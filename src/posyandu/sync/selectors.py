@@ -2,7 +2,8 @@
 
 The snapshot is bounded (docs/adr/0008): one posyandu, persons not merged away, measurements
 of the last 24 months, service days from 7 days ago to 30 days ahead. Its query count does not
-grow with the number of persons (prefetches, one `assess_many` over everyone).
+grow with the number of persons (prefetches, one `assess_many` over everyone, and the
+home-visit worklist of `posyandu.outreach`, whose own query count is constant too).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from posyandu.accounts.scope import AnyUser, is_nakes, posyandu_for
 from posyandu.core.assess import Assessment, assess_many
 from posyandu.core.dates import add_months
 from posyandu.core.errors import CoreError
+from posyandu.outreach.labels import visit_reason_look
+from posyandu.outreach.selectors import WorklistRow, home_visit_worklist
 from posyandu.regions.models import Facility
 from posyandu.registry.mappers import person_to_assessment_input
 from posyandu.registry.models import Household, Person
@@ -103,8 +106,15 @@ def _num(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def snapshot(*, user: AnyUser, posyandu: Facility, since: str | None = None) -> dict[str, Any]:
-    """Return the phone's snapshot of `posyandu` (all of it, or what changed after `since`)."""
+def snapshot(
+    *, user: AnyUser, posyandu: Facility, since: str | None = None, worklist: bool = True
+) -> dict[str, Any]:
+    """Return the phone's snapshot of `posyandu` (all of it, or what changed after `since`).
+
+    The home-visit worklist comes whole with a full snapshot, and with an incremental one
+    unless `worklist` is false: it reads every person's facts, so the phone asks for it only
+    when it sent facts or its copy is old (sync.js).
+    """
     cursor = new_cursor()  # taken before any read, so nothing committed meanwhile is skipped
     after = cursor_decode(since) if since else None
     today = timezone.localdate()
@@ -148,7 +158,7 @@ def snapshot(*, user: AnyUser, posyandu: Facility, since: str | None = None) -> 
     visits = Visit.objects.filter(service_day__in=[d.pk for d in day_list])
     if after is not None:
         visits = visits.filter(created_at__gt=after)
-    return {
+    answer = {
         "posyandu": {"uuid": str(posyandu.uuid), "name": posyandu.name},
         "cursor": cursor,
         "full": after is None,
@@ -175,6 +185,39 @@ def snapshot(*, user: AnyUser, posyandu: Facility, since: str | None = None) -> 
             for v in visits.values("uuid", "service_day__uuid", "person__uuid").order_by("pk")
         ],
         "removed": [str(u) for u in removed.values_list("uuid", flat=True)],
+    }
+    if worklist or after is None:
+        # Always whole: it depends on the date and on facts the `since` filter does not
+        # follow (home visits, the latest service day).
+        answer["worklist"] = _worklist_json(user, posyandu, today)
+    return answer
+
+
+def _worklist_json(user: AnyUser, posyandu: Facility, today: dt.date) -> dict[str, Any]:
+    """Return the posyandu's home-visit worklist as the `/kunjungan-rumah/` page lists it."""
+    rows = home_visit_worklist(user=user, as_of=today, posyandu=posyandu)
+    return {"as_of": today.isoformat(), "items": [_worklist_item(row) for row in rows]}
+
+
+def _worklist_item(row: WorklistRow) -> dict[str, Any]:
+    looks = [(code, visit_reason_look(code)) for code in row.reasons]
+    due = row.assessment.immunizations_due if row.assessment is not None else ()
+    return {
+        "person": str(row.person.uuid),
+        "reasons": [
+            {"code": code, "label": str(look.label), "icon": look.icon, "tone": look.tone}
+            for code, look in looks
+        ],
+        "last_home_visit": row.last_home_visit.isoformat() if row.last_home_visit else None,
+        "overdue": [
+            {
+                "vaccine": d.vaccine,
+                "label": vaccine_label(d.vaccine),
+                "due_date": d.due_date.isoformat(),
+            }
+            for d in due
+            if d.status == "overdue"
+        ],
     }
 
 

@@ -31,6 +31,7 @@ def test_shell_embeds_the_kaders_posyandu_the_csrf_token_and_translated_labels(c
     html = response.content.decode()
     assert 'id="labels"' in html
     assert "Tersimpan di HP ini" in html
+    assert "Kunjungan rumah terakhir" in html  # the worklist's words are the web page's
     assert response["Cache-Control"] == "no-cache"
 
 

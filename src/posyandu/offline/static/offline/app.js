@@ -24,6 +24,8 @@ const day_ = (iso) => new Date(iso).toLocaleDateString("sv-SE");
 const today = () => day_(Date.now());
 const clock = (iso) => new Date(iso).toTimeString().slice(0, 5);
 const fill = (s, ...a) => a.reduce((t, x) => t.replace("%s", x), s);
+let back = "#/";  // the list a person was opened from
+const show = (...kids) => view.replaceChildren(...kids.flat(2).filter((k) => k != null && k !== false));
 
 function mark(ev) {
   if (!ev) return null;
@@ -57,8 +59,28 @@ async function status() {
   net.className = `net ${navigator.onLine ? "on" : "off"}`;
 }
 
+// The two lists: every resident, and the server's home-visit worklist with its length.
+function tabs(current, worklist) {
+  const n = worklist ? ` (${worklist.items.length})` : "";
+  return h("nav", { class: "tabs", "aria-label": `${L.people} / ${L.home_visits}` },
+    h("a", { href: "#/", "aria-current": current === "people" && "page" }, L.people),
+    h("a", { href: "#/kunjungan", id: "tab-worklist", "aria-current": current === "worklist" && "page" },
+      `${L.home_visits}${n}`));
+}
+
+// Who has something recorded on this phone that the server has not judged yet.
+async function unchecked() {
+  const who = new Set();
+  for (const e of await all("outbox")) {
+    if (e.checked || e.state === "rejected") continue;
+    who.add(e.person || (e.data && e.data.person) || e.record);
+  }
+  return who;
+}
+
 async function home() {
   const [persons, events, day] = [await all("snapshot", "person"), await eventsBy(), await todayDay()];
+  const worklist = await meta("worklist");
   persons.sort((a, b) => a.name.localeCompare(b.name));
   const list = h("ul", { class: "list", id: "persons" });
   const search = h("input", { type: "search", placeholder: L.search, "aria-label": L.search,
@@ -78,6 +100,7 @@ async function home() {
     h("section", { class: "day" }, h("h2", {}, L.today),
       day ? h("p", {}, fmt(day.date)) : h("p", { class: "hint" }, L.no_day)),
     h("a", { class: "button primary", href: "#/baru" }, `+ ${L.new_person}`),
+    tabs("people", worklist),
     h("h1", {}, L.people, h("span", { class: "hint" }, ` (${persons.length} ${L.persons_count})`)),
     search,
     persons.length ? list : h("p", { class: "hint" }, L.no_data));
@@ -156,7 +179,9 @@ const items = (rows, text, cls = "chips") => (rows && rows.length
 
 async function person(uuid) {
   const p = await get("snapshot", uuid);
-  if (!p) return view.replaceChildren(h("a", { href: "#/" }, `← ${L.back}`), h("p", {}, L.not_found));
+  if (!p) return view.replaceChildren(h("a", { href: back }, `← ${L.back}`), h("p", {}, L.not_found));
+  const worklist = await meta("worklist");
+  const todo = worklist && worklist.items.find((i) => i.person === uuid);
   const events = await eventsBy();
   const day = await todayDay();
   const visits = (await all("snapshot", "visit")).filter((v) => v.person === uuid);
@@ -185,11 +210,14 @@ async function person(uuid) {
   const newRows = local.map((e) => h("li", { class: "new" },
     `${fmt(day_(e.at))} · ${summary(e.data.values)} `, mark(e),
     e.checked ? null : h("span", { class: "mark check" }, L.pending_check)));
-  view.replaceChildren(
-    h("a", { href: "#/" }, `← ${L.back}`),
+  show(
+    h("a", { href: back }, `← ${L.back}`),
     h("h1", {}, p.name),
     h("p", { class: "hint" }, `${p.sex === "F" ? L.female : L.male} · ${fmt(p.birth_date)}`,
       p.nik ? ` · NIK ${p.nik}` : "", " ", p.local ? mark(events.get(uuid)) : null),
+    todo ? h("section", { class: `visit-box ${todo.reasons[0].tone}`, id: "visit-reasons" },
+      h("h2", {}, L.home_visits, h("span", { class: "hint" }, ` ${L.as_of} ${fmt(worklist.as_of)}`)),
+      reasonList(todo)) : null,
     ...sec,
     h("section", { class: "assess" }, h("h2", {}, L.assessment, a ? h("span", { class: "hint" }, ` ${L.as_of} ${fmt(a.as_of)}`) : null),
       local.some((e) => !e.checked) || !a ? h("p", { class: "mark check" }, L.pending_check) : null,
@@ -201,6 +229,57 @@ async function person(uuid) {
       h("ul", { class: "items", id: "history" }, newRows,
         hist.slice().reverse().map((m) => h("li", {}, `${fmt(m.date)} · ${summary(m)}`))),
       !hist.length && !newRows.length ? h("p", { class: "hint" }, L.nothing) : null));
+}
+
+// --- the home-visit worklist (computed by the server, ADR 8) -----------------------------------
+
+const OVERDUE = "immunization.overdue";  // its doses are listed beside it
+
+function reasonList(item) {
+  return h("ul", { class: "items" },
+    item.reasons.map((r) => h("li", {}, `${r.icon} ${r.label}`)),
+    item.overdue.map((d) => h("li", { class: "hint" }, `${d.label} · ${L.due_on} ${fmt(d.due_date)}`)));
+}
+
+function visitRow(item, p, home, pending) {
+  const last = item.last_home_visit
+    ? `✔ ${L.last_visit} ${fmt(item.last_home_visit)}` : `○ ${L.not_visited}`;
+  return h("li", { class: `row ${item.reasons[0].tone}` },
+    h("a", { href: `#/p/${p.uuid}` },
+      h("strong", {}, p.name),
+      h("span", { class: "hint" }, ` ${p.sex === "F" ? "♀" : "♂"} ${fmt(p.birth_date)}`),
+      item.reasons.map((r) => h("span", { class: "line reason" }, `${r.icon} ${r.label}`,
+        r.code === OVERDUE && item.overdue.length
+          ? h("span", { class: "hint" }, `: ${item.overdue.map((d) => d.label).join(", ")}`) : null)),
+      h("span", { class: "line hint" }, last, home && home.address ? ` · ${home.address}` : "")),
+    pending ? h("span", { class: "mark check" }, L.pending_check) : null);
+}
+
+async function worklistScreen() {
+  const worklist = await meta("worklist");
+  const head = [tabs("worklist", worklist), h("h1", {}, L.home_visits)];
+  if (!worklist) return show(head, h("p", { class: "hint" }, L.no_data));
+  const persons = new Map((await all("snapshot", "person")).map((p) => [p.uuid, p]));
+  const homes = new Map((await all("snapshot", "household")).map((x) => [x.uuid, x]));
+  const pending = await unchecked();
+  const groups = new Map();  // by the most pressing reason, in the server's order
+  for (const item of worklist.items) {
+    const p = persons.get(item.person);
+    if (!p) continue;
+    const code = item.reasons[0].code;
+    if (!groups.has(code)) groups.set(code, { reason: item.reasons[0], rows: [] });
+    groups.get(code).rows.push(visitRow(item, p, homes.get(p.household), pending.has(p.uuid)));
+  }
+  const stale = worklist.as_of !== today();
+  show(head,
+    h("p", { id: "worklist-asof", class: `mark ${stale ? "saved" : "asof"}` },
+      `${L.by_server} ${L.as_of} ${fmt(worklist.as_of)}`),
+    stale ? h("p", { class: "hint" }, L.worklist_old) : null,
+    h("p", { class: "hint" }, `${worklist.items.length} ${L.to_visit}`),
+    groups.size ? [...groups.values()].map((g) => h("section", { class: "group" },
+      h("h2", {}, `${g.reason.icon} ${g.reason.label} (${g.rows.length})`),
+      h("ul", { class: "list worklist" }, g.rows)))
+      : h("p", { class: "checked" }, `✔ ${L.nobody}`));
 }
 
 function summary(m) {
@@ -216,7 +295,9 @@ async function route() {
   const path = location.hash.slice(1) || "/";
   if (path.startsWith("/p/")) await person(path.slice(3));
   else if (path === "/baru") await register();
+  else if (path === "/kunjungan") await worklistScreen();
   else await home();
+  if (path === "/" || path === "/kunjungan") back = `#${path}`;
   await status();
 }
 
@@ -250,6 +331,7 @@ if ("serviceWorker" in navigator) navigator.serviceWorker.register("/luring/sw.j
   if ((await meta("posyandu")) !== BOOT.posyandu) {
     await put("meta", { key: "posyandu", value: BOOT.posyandu });
     await put("meta", { key: "cursor", value: null });
+    await put("meta", { key: "worklist", value: null });
   }
   await route();
   kick();

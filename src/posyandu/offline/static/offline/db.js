@@ -1,5 +1,7 @@
 // IndexedDB of the offline app (ADR 8): stores `snapshot` (rows by uuid, with `kind`),
-// `meta` (cursor, device, seq, aliases) and `outbox` (events by id).
+// `meta` (cursor, device, seq, aliases, and `worklist`: the server's home-visit worklist as of
+// its day, replaced whole by each download in the same transaction as the rows) and `outbox`
+// (events by id).
 let dbp = null;
 
 export function open() {

@@ -22,7 +22,12 @@ export async function pending() {
     .sort((a, b) => a.seq - b.seq);
 }
 
+// The worklist costs the server a read of every person: an incremental download asks for it
+// only when this phone sent facts (they may change it) or its copy is older than this.
+const WORKLIST_MAX_AGE_MS = 10 * 60 * 1000;
+
 export async function push(boot) {
+  let sent = 0;
   const events = await pending();
   const dev = await device();
   for (let i = 0; i < events.length; i += BATCH) {
@@ -41,6 +46,7 @@ export async function push(boot) {
       const ev = byId.get(r.id);
       if (!ev) continue;
       ev.state = STATE[r.status] || "saved";
+      if (r.status === "accepted") sent += 1;
       ev.reason = r.reason || "";
       ev.code = r.code || "";
       if (r.record && r.record !== ev.record) {
@@ -51,18 +57,20 @@ export async function push(boot) {
     }
     await setMeta("aliases", aliases);
   }
+  return sent;
 }
 
-export async function pull(boot) {
+export async function pull(boot, wantWorklist = true) {
   const cursor = await meta("cursor");
   const q = new URLSearchParams({ posyandu: boot.posyandu });
   if (cursor) q.set("since", cursor);
+  if (!wantWorklist) q.set("worklist", "false");
   const res = await fetch(`/api/sync/snapshot?${q}`, { credentials: "same-origin" });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   const snap = await res.json();
   const kinds = { households: "household", persons: "person", service_days: "service_day",
                   visits: "visit" };
-  await tx(["snapshot", "outbox"], (s, o) => {
+  await tx(["snapshot", "outbox", "meta"], (s, o, m) => {
     if (snap.full) {
       s.openCursor().onsuccess = (ev) => {
         const c = ev.target.result;
@@ -76,6 +84,8 @@ export async function pull(boot) {
         for (const row of snap[key] || []) s.put({ ...row, kind });
       }
       for (const uuid of snap.removed || []) s.delete(uuid);
+      // The worklist comes whole with every download (as of the server's day).
+      if (snap.worklist) m.put({ key: "worklist", value: snap.worklist });
       // Facts sent before this download now carry the server's assessment.
       o.getAll().onsuccess = (ev) => {
         for (const e of ev.target.result) {
@@ -84,6 +94,7 @@ export async function pull(boot) {
       };
     }
   });
+  if (snap.worklist) await setMeta("worklist_at", Date.now());
   await setMeta("cursor", snap.cursor);
   await setMeta("pulled_at", new Date().toISOString());
 }
@@ -91,7 +102,11 @@ export async function pull(boot) {
 let running = null;
 export function sync(boot) {
   if (!running) {
-    running = (async () => { await push(boot); await pull(boot); })()
+    running = (async () => {
+      const sent = await push(boot);
+      const age = Date.now() - (await meta("worklist_at", 0));
+      await pull(boot, sent > 0 || age > WORKLIST_MAX_AGE_MS);
+    })()
       .finally(() => { running = null; });
   }
   return running;
