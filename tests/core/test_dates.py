@@ -72,3 +72,11 @@ def test_add_months_and_completed_months_agree_with_the_calendar_every_day():
 def test_age_between_gives_the_same_age_when_asked_again():
     born, on = D(2024, 2, 29), D(2026, 2, 28)
     assert Age.between(born, on) == Age.between(born, on) == Age(days=730, months=24, years=2)
+
+
+def test_age_cannot_be_changed_once_made():
+    # One Age is shared by the stages, growth, services and the Assessment that reports it.
+    age = Age.between(D(2025, 3, 2), D(2026, 11, 23))
+    with pytest.raises(AttributeError):
+        age.months = 0  # type: ignore[misc]
+    assert age == Age(days=631, months=20, years=1)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
-from functools import lru_cache
+from typing import NamedTuple
 
 DAYS_PER_MONTH = 30.4375  # WHO: months = days / 30.4375
 
@@ -41,9 +40,14 @@ def completed_months(birth: dt.date, on: dt.date) -> int:
     return months
 
 
-@dataclass(frozen=True)
-class Age:
-    """An age on a date: completed days, calendar months and years."""
+class Age(NamedTuple):
+    """An age on a date: completed days, calendar months and years.
+
+    A NamedTuple, as the assessment's output types are: immutable, and cheap to make. Every
+    assessment makes one, for a person of its own birth date, so there is no cache: in a
+    batch almost every (birth, on) pair is new, and a cache miss cost more than the
+    arithmetic (measured).
+    """
 
     days: int
     months: int
@@ -51,18 +55,6 @@ class Age:
 
     @classmethod
     def between(cls, birth: dt.date, on: dt.date) -> Age:
-        """Return the age on `on` of someone born on `birth`.
-
-        An assessment asks for the same ages several times (stages, growth, each threshold),
-        so recent answers are remembered: an Age is immutable, and sharing it is safe.
-        """
-        if cls is not Age:
-            months = completed_months(birth, on)
-            return cls(days=(on - birth).days, months=months, years=months // 12)
-        return _age_between(birth, on)
-
-
-@lru_cache(maxsize=1024)
-def _age_between(birth: dt.date, on: dt.date) -> Age:
-    months = completed_months(birth, on)
-    return Age(days=(on - birth).days, months=months, years=months // 12)
+        """Return the age on `on` of someone born on `birth`."""
+        months = completed_months(birth, on)
+        return cls((on - birth).days, months, months // 12)

@@ -23,6 +23,7 @@ pressure and glucose from 15 y; pregnant women are excluded from BMI and waist.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from decimal import Decimal
 
 import pytest
@@ -75,6 +76,28 @@ def findings(
 def test_bmi_rounds_half_up_to_one_decimal(weight_kg, rounded):
     # Height 200 cm makes BMI = weight / 4 exactly: 16.96, 16.94, 25.04, 25.05, 27.05.
     assert bmi(weight_kg, 200.0, 1) == Decimal(rounded)
+
+
+def _exact_bmi(weight_kg: float, height_cm: float, decimals: int) -> Decimal:
+    # This test's own reading: the decimals as written, divided with digits to spare.
+    context = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_UP)
+    metres = context.divide(Decimal(str(height_cm)), Decimal(100))
+    value = context.divide(Decimal(str(weight_kg)), context.multiply(metres, metres))
+    return value.quantize(Decimal(1).scaleb(-decimals), context=context)
+
+
+def test_bmi_rounds_every_weight_and_height_as_exact_decimal_division():
+    # `bmi` settles most roundings in floats: it must round as exact decimals do everywhere,
+    # ties included (heights 100, 200 and 250 cm put many quotients exactly on x.x5), and
+    # give the same Decimal (22.4, not 22.40).
+    heights = [100.0, 125.0, 145.3, 150.0, 158.7, 160.0, 171.9, 180.0, 200.0, 250.0]
+    weights = [w / 10 for w in range(300, 1501)] + [w / 100 for w in range(2490, 2520)]
+    for height_cm in heights:
+        for weight_kg in weights:
+            for decimals in (0, 1, 2):
+                expected = _exact_bmi(weight_kg, height_cm, decimals)
+                got = bmi(weight_kg, height_cm, decimals)
+                assert (got, str(got)) == (expected, str(expected)), (weight_kg, height_cm)
 
 
 @pytest.mark.parametrize(

@@ -22,9 +22,9 @@ import datetime as dt
 import pytest
 
 from posyandu.core.assess.assess import rules_for
-from posyandu.core.assess.growth import growth_section
+from posyandu.core.assess.growth import GrowthPlan, finish_growth, growth_section
 from posyandu.core.assess.model import MeasurementRecord, Person
-from posyandu.core.growth import ChildMeasurement, child_zscores_2007
+from posyandu.core.growth import ChildMeasurement, child_zscores_2007, growth_class_rules, z_class
 from posyandu.core.rulebook import rule_in_force
 
 D = dt.date
@@ -209,3 +209,23 @@ def test_growth_section_fifth_birthday_at_1826_days_uses_who2007_first_day():
     assert section.indicators["hfa"].value == first_day.hfa
     assert section.indicators["bfa"].value == first_day.bfa
     assert section.indicators["bfa"].class_code == "normal"  # a 5-18-year class
+
+
+def test_growth_classes_remembered_per_z_are_those_worked_out_afresh():
+    """The class of a z-score is remembered per (indicator, reference, z): the same z under
+    another indicator or reference gets its own class, never one remembered for another."""
+    rules = growth_class_rules(ONE_YEAR, RULES.pinned("growth_classes"))
+    names = ("wfa", "hfa", "wfh", "bfa", "hcfa")
+    child = ChildMeasurement(sex=2, age_days=365)
+    zs = [round(-6.0 + step / 100, 2) for step in range(0, 1201, 7)] + [-3.0, -2.0, 1.0, 2.0, 3.0]
+    for _ in range(2):  # the second pass reads what the first remembered
+        for z in zs:
+            for is_2007 in (False, True):
+                plan = GrowthPlan(
+                    rules, (child,), (is_2007,), tuple((n, 0) for n in names), None, False
+                )
+                found = finish_growth(plan, [dict.fromkeys(names, z)]).indicators
+                group = "5-18y" if is_2007 else "0-59m"
+                for name in names:
+                    expected = z_class(rules, name, z, group)
+                    assert found[name].class_code == expected, (name, z, group)

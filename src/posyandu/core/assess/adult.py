@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import lru_cache
@@ -44,7 +45,7 @@ from posyandu.core.assess.adult_tables import (
 )
 from posyandu.core.assess.model import Finding, MeasurementRecord, Person, latest_first
 from posyandu.core.assess.stages import in_stage
-from posyandu.core.dates import completed_months
+from posyandu.core.dates import Age, completed_months
 from posyandu.core.errors import RulesError
 from posyandu.core.rulebook import RuleVersion
 
@@ -57,8 +58,8 @@ class _Who(NamedTuple):
 
     person: Person
     pregnant: bool
-    as_of: dt.date
     years: int  # completed years on as_of
+    years_on: dict[dt.date, int]  # completed years by day (as_of first), each worked out once
 
 
 # What each value section reads from a record: {input key: value}, a missing one None.
@@ -94,20 +95,25 @@ def adult_findings_in(
     thresholds: RuleVersion,
     anaemia: RuleVersion,
     stages: RuleVersion,
+    age: Age | None = None,
 ) -> list[Finding]:
     """Return the findings of `adult_findings` from `recent`, the records on or before as_of
-    latest first (`latest_first`), for callers that already have them in that order."""
+    latest first (`latest_first`), for callers that already have them in that order;
+    `age`, when the caller has it, is the age on as_of."""
     table = thresholds_table(thresholds)
-    who = _who(person, as_of)
+    who = _who(person, as_of, age)
     latest = _latest_inputs(recent)
     found: list[Finding] = []
     finding = _bmi_finding(who, latest, thresholds, table)
     if finding is not None:
         found.append(finding)
     for section in table.by_value:
-        finding = _value_finding(section, who, latest, stages)
-        if finding is not None:
-            found.append(finding)
+        record = latest.get(section.name)
+        # No record holds the section's values (a child's waist, blood pressure...): no finding.
+        if record is not None:
+            finding = _value_finding(section, who, record, stages)
+            if finding is not None:
+                found.append(finding)
     finding = _hb_finding(person, latest, anaemia)
     if finding is not None:
         found.append(finding)
@@ -115,21 +121,60 @@ def adult_findings_in(
 
 
 def bmi(weight_kg: float, height_cm: float, decimals: int) -> Decimal:
-    """Return weight / height² in kg/m², rounded half up to `decimals` (16.96 -> 17.0)."""
-    value = _DECIMAL.divide(_decimal(str(weight_kg)), _metres_squared(str(height_cm)))
-    return value.quantize(_quantum(decimals), context=_DECIMAL)
+    """Return weight / height² in kg/m², rounded half up to `decimals` (16.96 -> 17.0).
+
+    The quotient of the numbers as written, in decimal: exact. Floats settle the rounding of
+    almost every quotient (faster); one within a billionth of a tie is divided in decimal.
+    """
+    rounded = _rounded_by_float(weight_kg, height_cm, decimals)
+    if rounded is None:
+        value = _DECIMAL.divide(_decimal(weight_kg), _metres_squared(height_cm))
+        rounded = value.quantize(_quantum(decimals), context=_DECIMAL)
+    return rounded
 
 
-# The decimals of the numbers as written: heights and weights repeat, so each text is read,
-# and each height squared, once.
+# The float quotient is within 1e-15 (relative) of the decimal one: each input is within
+# half an ulp of the number as written, and the arithmetic rounds three times. So unless it
+# lies within this much (relative) of a rounding tie, both round the same way.
+_TIE_MARGIN = 1e-9
+
+
+def _rounded_by_float(weight_kg: float, height_cm: float, decimals: int) -> Decimal | None:
+    """Return `bmi` worked out in floats, or None when floats cannot settle the rounding
+    (a quotient near a tie, or numbers out of the ordinary: those go through Decimal)."""
+    if not (
+        isinstance(weight_kg, float)
+        and isinstance(height_cm, float)
+        and 0.0 < weight_kg < 1e6
+        and 1.0 < height_cm < 1e6
+        and 0 <= decimals <= 6
+    ):
+        return None
+    scaled = weight_kg * 10.0 ** (4 + decimals) / (height_cm * height_cm)
+    whole = math.floor(scaled)
+    above_tie = scaled - whole - 0.5
+    if abs(above_tie) <= scaled * _TIE_MARGIN:
+        return None
+    return _scaled_down(whole + 1 if above_tie > 0 else whole, decimals)
+
+
 @lru_cache(maxsize=4096)
-def _decimal(text: str) -> Decimal:
-    return Decimal(text)
+def _scaled_down(units: int, decimals: int) -> Decimal:
+    """Return units × 10^-decimals written as quantize writes it (224, 1 -> 22.4)."""
+    return Decimal(units).scaleb(-decimals, _DECIMAL)
+
+
+# The decimals of the numbers as written (str: 18.4, not the float just below it): heights
+# and weights repeat, so each is written out and read, and each height squared, once. Keyed
+# by the number: 70 and 70.0 share an entry, and their decimals are equal numbers.
+@lru_cache(maxsize=4096)
+def _decimal(number: float) -> Decimal:
+    return Decimal(str(number))
 
 
 @lru_cache(maxsize=4096)
-def _metres_squared(height_cm: str) -> Decimal:
-    metres = _DECIMAL.divide(Decimal(height_cm), Decimal(100))
+def _metres_squared(height_cm: float) -> Decimal:
+    metres = _DECIMAL.divide(Decimal(str(height_cm)), Decimal(100))
     return _DECIMAL.multiply(metres, metres)
 
 
@@ -164,8 +209,8 @@ def threshold_finding(
 ) -> Finding | None:
     """Return the finding of section `name` (waist, blood_pressure, glucose, kek), if any."""
     section = thresholds_table(thresholds).by_value[VALUE_SECTIONS.index(name)]
-    latest = _latest_inputs(latest_first(records, as_of))
-    return _value_finding(section, _who(person, as_of), latest, stages)
+    record = _latest_inputs(latest_first(records, as_of)).get(name)
+    return None if record is None else _value_finding(section, _who(person, as_of), record, stages)
 
 
 def hb_finding(
@@ -189,7 +234,11 @@ def _latest_inputs(recent: Sequence[MeasurementRecord]) -> _Latest:
     """
     latest: _Latest = {}
     for r in recent:
-        if "bmi" not in latest and r.weight_kg is not None and r.lenhei_cm is not None:
+        if (
+            "bmi" not in latest
+            and r.weight_kg is not None
+            and (r.length_cm is not None or r.height_cm is not None)  # lenhei_cm, without a call
+        ):
             latest["bmi"] = r
         if "waist" not in latest and r.waist_cm is not None:
             latest["waist"] = r
@@ -204,16 +253,25 @@ def _latest_inputs(recent: Sequence[MeasurementRecord]) -> _Latest:
     return latest
 
 
-def _who(person: Person, as_of: dt.date) -> _Who:
-    return _Who(person, person.is_pregnant, as_of, completed_months(person.birth_date, as_of) // 12)
+def _who(person: Person, as_of: dt.date, age: Age | None = None) -> _Who:
+    years = completed_months(person.birth_date, as_of) // 12 if age is None else age.years
+    return _Who(person, person.is_pregnant, years, {as_of: years})
+
+
+def _years_on(who: _Who, on: dt.date) -> int:
+    """Return the completed years on the day `on` (sections mostly read the same record)."""
+    years = who.years_on.get(on)
+    if years is None:
+        years = who.years_on[on] = completed_months(who.person.birth_date, on) // 12
+    return years
 
 
 def _bmi_finding(
     who: _Who, latest: _Latest, thresholds: RuleVersion, table: Thresholds
 ) -> Finding | None:
     section = table.bmi
-    record = _applicable_record(section, who, latest.get("bmi"), None)
-    if record is None:
+    record = latest.get("bmi")
+    if record is None or not _applies(section, who, record.date, None):
         return None
     weight_kg, height_cm = record.weight_kg, record.lenhei_cm
     if weight_kg is None or height_cm is None:  # never: the record was chosen for them
@@ -223,13 +281,12 @@ def _bmi_finding(
 
 
 def _value_finding(
-    section: Section, who: _Who, latest: _Latest, stages: RuleVersion
+    section: Section, who: _Who, record: MeasurementRecord, stages: RuleVersion
 ) -> Finding | None:
-    values = _READERS[section.name]
-    record = _applicable_record(section, who, latest.get(section.name), stages)
-    if record is None:
+    """Return the finding of a section from `record`, the latest holding its values."""
+    if not _applies(section, who, record.date, stages):
         return None
-    read = values(who.person, record, section)
+    read = _READERS[section.name](who.person, record, section)
     for rule in section.classes:
         # Any recorded input at or over an `at_least` bound, or below a `below` one.
         for key, value in read:
@@ -270,40 +327,27 @@ def _hb_group(person: Person, on: dt.date, groups: Sequence[HbGroup]) -> HbGroup
     return None
 
 
-def _applicable_record(
-    section: Section,
-    who: _Who,
-    record: MeasurementRecord | None,
-    stages: RuleVersion | None,
-) -> MeasurementRecord | None:
-    """Return `record`, the latest holding the section's inputs, if the section applies to
-    the person on that record's day, else None.
+def _applies(section: Section, who: _Who, on: dt.date, stages: RuleVersion | None) -> bool:
+    """Return whether `section` applies to the person on `on`, the day of its latest record.
 
-    Applies: never to a pregnant woman where the section excludes pregnancy, always to her
-    where it covers pregnancy at any age; otherwise from its age (on the record's day) and
-    in its stage. Under the age on as_of means under it on every earlier day too, so no
-    record is looked for then.
+    Never to a pregnant woman where the section excludes pregnancy, always to her where it
+    covers pregnancy at any age; otherwise from its age (on that day) and in its stage.
     """
-    pregnant = who.pregnant
-    if pregnant and section.exclude_pregnant:
-        return None
-    any_age = pregnant and section.pregnant_any_age
+    if who.pregnant:
+        if section.exclude_pregnant:
+            return False
+        if section.pregnant_any_age:
+            return True
     from_age = section.from_age_years
-    if not any_age and from_age is not None and who.years < from_age:
-        return None
-    if record is None or any_age:
-        return record
-    on = record.date
-    if from_age is not None:
-        years = who.years if on == who.as_of else completed_months(who.person.birth_date, on) // 12
-        if years < from_age:
-            return None
+    # Under the age on as_of is under it on every earlier day: that day needs no working out.
+    if from_age is not None and (who.years < from_age or _years_on(who, on) < from_age):
+        return False
     stage = section.in_stage
-    if stage is not None:
-        if stages is None:
-            raise RulesError(f"a section with in_stage {stage!r} needs the stages rules")
-        return record if in_stage(stage, who.person, on, stages) else None
-    return record
+    if stage is None:
+        return True
+    if stages is None:
+        raise RulesError(f"a section with in_stage {stage!r} needs the stages rules")
+    return in_stage(stage, who.person, on, stages)
 
 
 def _waist(person: Person, record: MeasurementRecord, _: Section) -> _Read:

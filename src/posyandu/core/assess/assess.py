@@ -262,9 +262,9 @@ def _judge(
 ) -> tuple[Trend | None, list[DueDose], dict[str, str]]:
     """Run the weight trend, immunisation and adult rules; return the trend, the doses due
     and {finding code: citation of the rule that raised it}, the growth findings included."""
-    record, tables = started.record, started.tables
+    record, tables, age = started.record, started.tables, started.age
     person, as_of = record.person, record.as_of
-    trend = record_weight_trend(person.birth_date, record.measurements, as_of, tables.kbm)
+    trend = record_weight_trend(person.birth_date, record.measurements, as_of, tables.kbm, age)
     doses = record.immunizations
     due = immunizations_due(
         birth_date=person.birth_date,
@@ -272,6 +272,7 @@ def _judge(
         as_of=as_of,
         province_code=person.province_code,
         schedule=tables.schedule,
+        age=age,
     )
     adult = adult_findings_in(
         person,
@@ -280,9 +281,11 @@ def _judge(
         thresholds=tables.thresholds,
         anaemia=tables.anaemia,
         stages=tables.stages,
+        age=age,
     )
-    basis = {finding.code: finding.basis for finding in growth.findings}
-    basis.update((finding.code, finding.basis) for finding in adult)
+    # A Finding is a (code, basis) pair, so findings are {code: basis} items as they are.
+    basis = dict(growth.findings)
+    basis.update(adult)
     if trend is not None:
         basis.update(dict.fromkeys(trend_findings(trend), tables.kbm.citation))
     if due:

@@ -121,17 +121,17 @@ def plan_growth_in(
     (`latest_first`), for callers that already have them in that order."""
     rules = growth_class_rules(as_of, classes_version)
     latest = _latest_per_input(recent)
-    chosen: list[MeasurementRecord] = []
     to_score: list[ChildMeasurement] = []
     references: list[bool] = []
     indicators: list[tuple[str, int]] = []
+    index_of: dict[int, int] = {}  # by id of a record (alive in `latest`): its to_score index
     for name, inputs in _INDICATORS.items():
         record = latest[inputs]
         if record is None:
             continue
-        index = next((i for i, seen in enumerate(chosen) if seen is record), len(chosen))
-        if index == len(chosen):
-            chosen.append(record)
+        index = index_of.get(id(record))
+        if index is None:
+            index = index_of[id(record)] = len(to_score)
             is_2007, child = _child(person, record)
             to_score.append(child)
             references.append(is_2007)
@@ -199,9 +199,7 @@ def finish_growth(plan: GrowthPlan, scores: Scores) -> GrowthSection:
     for name, index in plan.indicators:
         z = scores[index].get(name)
         if z is not None:
-            age_group = "5-18y" if plan.references[index] else "0-59m"
-            code = z_class(rules, name, z, age_group)
-            indicators[name] = GrowthStatus(z, code)
+            indicators[name] = GrowthStatus(z, _z_class(rules, name, z, plan.references[index]))
     if plan.muac is not None:
         muac_cm, months = plan.muac
         code = muac_class(rules, muac_cm, float(months))
@@ -216,6 +214,25 @@ def finish_growth(plan: GrowthPlan, scores: Scores) -> GrowthSection:
     if plan.oedema:
         findings.append(Finding("child.oedema", rules.citation))
     return GrowthSection(indicators, tuple(findings))
+
+
+# The class of each z-score seen, by (rules version, indicator, 2007 reference?, z). The WHO
+# engines give z to 2 decimals, so the children of a batch share a few thousand of them.
+_Z_CLASSES: dict[tuple[str, str, bool, float], str | None] = {}
+_Z_CLASSES_LIMIT = 1 << 16  # entries before the memo starts afresh (a bound on memory)
+
+
+def _z_class(rules: GrowthClassRules, name: str, z: float, is_2007: bool) -> str | None:
+    """Return `z_class` of one z-score, worked out once per distinct key."""
+    key = (rules.version, name, is_2007, z)
+    try:
+        return _Z_CLASSES[key]
+    except KeyError:
+        pass
+    if len(_Z_CLASSES) >= _Z_CLASSES_LIMIT:
+        _Z_CLASSES.clear()
+    code = _Z_CLASSES[key] = z_class(rules, name, z, "5-18y" if is_2007 else "0-59m")
+    return code
 
 
 def _child(person: Person, record: MeasurementRecord) -> tuple[bool, ChildMeasurement]:

@@ -28,6 +28,8 @@ def referral_reasons(findings: Iterable[str], *, pregnant: bool, table: RuleVers
     always, in_pregnancy, exempt_prefixes = table.parsed(_lists)
     if not findings:  # an empty collection (an iterator is never falsy, so it goes on)
         return []
+    if not pregnant:  # outside pregnancy only the "always" list refers
+        return sorted(always.intersection(findings))
 
     def refers(code: str) -> bool:
         if code in always:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from posyandu.core.assess.model import MeasurementRecord
-from posyandu.core.dates import completed_months
+from posyandu.core.dates import Age, completed_months
 from posyandu.core.errors import InputError, RulesError
 from posyandu.core.rulebook import RuleVersion
 
@@ -39,8 +39,8 @@ _FINDINGS: dict[str, list[str]] = {
 # Weights in (0, this) pass `_to_grams` whatever they are: finite, positive, no overflow.
 _CLEARLY_FINE_KG = 1e300
 
-# (date, weight in whole grams) of the weighing that stands for its calendar month.
-_Weighing = tuple[dt.date, int]
+# (date, weight in kg) of the weighing that stands for its calendar month.
+_Weighing = tuple[dt.date, float]
 
 
 def weight_trend(
@@ -58,6 +58,16 @@ def weight_trend(
     if not 0 <= completed_months(birth_date, as_of) < kbm.parsed(_age_limit):
         _check(birth_date, weighings)  # no trend, but bad weighings are still an error
         return None
+    return _child_trend(birth_date, weighings, as_of, kbm)
+
+
+def _child_trend(
+    birth_date: dt.date,
+    weighings: Sequence[tuple[dt.date, float]],
+    as_of: dt.date,
+    kbm: RuleVersion,
+) -> Trend | None:
+    """Return `weight_trend` of a child already known to be in the trend's age range."""
     monthly = _latest_per_month(birth_date, weighings, as_of)
     if not monthly:
         return None
@@ -83,10 +93,15 @@ def record_weight_trend(
     records: Sequence[MeasurementRecord],
     as_of: dt.date,
     kbm: RuleVersion,
+    age: Age | None = None,
 ) -> Trend | None:
     """Return `weight_trend` of the weighings in measurement records (those with a weight,
-    in order: `weighings[i]` in an error is the i-th of them). Adults skip the listing."""
-    if not 0 <= completed_months(birth_date, as_of) < kbm.parsed(_age_limit):
+    in order: `weighings[i]` in an error is the i-th of them). Adults skip the listing.
+
+    `age`, when the caller has it, is the age on as_of.
+    """
+    months = completed_months(birth_date, as_of) if age is None else age.months
+    if not 0 <= months < kbm.parsed(_age_limit):
         index = 0
         for record in records:
             weight_kg = record.weight_kg
@@ -97,7 +112,7 @@ def record_weight_trend(
                 index += 1
         return None
     weighings = [(r.date, r.weight_kg) for r in records if r.weight_kg is not None]
-    return weight_trend(birth_date=birth_date, weighings=weighings, as_of=as_of, kbm=kbm)
+    return _child_trend(birth_date, weighings, as_of, kbm)
 
 
 def _age_limit(kbm: RuleVersion) -> int:
@@ -114,13 +129,15 @@ def trend_findings(trend: str | None) -> list[str]:
 def _latest_per_month(
     birth_date: dt.date, weighings: Sequence[tuple[dt.date, float]], as_of: dt.date
 ) -> dict[int, _Weighing]:
-    """Return the latest weighing on or before `as_of` of each calendar month, by month index."""
+    """Return the latest weighing on or before `as_of` of each calendar month, by month index.
+
+    Every weighing is checked, as `_check` does; only the few compared become grams.
+    """
     monthly: dict[int, _Weighing] = {}
-    for index, (day, weight_kg) in enumerate(weighings):
-        if 0.0 < weight_kg < _CLEARLY_FINE_KG:  # what `_to_grams` does, without the call
-            grams = round(weight_kg * 1000)
-        else:
-            grams = _to_grams(index, weight_kg)
+    for index, weighing in enumerate(weighings):
+        day, weight_kg = weighing
+        if not 0.0 < weight_kg < _CLEARLY_FINE_KG:  # a clear range cannot fail the check
+            _to_grams(index, weight_kg)
         if day < birth_date:
             raise InputError(f"weighings[{index}].date", f"{day.isoformat()} is before birth")
         if day > as_of:
@@ -129,7 +146,7 @@ def _latest_per_month(
         held = monthly.get(key)
         # On a tie the later entry wins: a second weighing the same day corrects the first.
         if held is None or day >= held[0]:
-            monthly[key] = (day, grams)
+            monthly[key] = weighing
     return monthly
 
 
@@ -159,7 +176,9 @@ def _compare(
     min_gain_g = _min_gain_g(kbm, completed_months(birth_date, later[0]))
     if min_gain_g is None:
         return None
-    return "N" if later[1] - earlier[1] >= min_gain_g else "T"
+    # In whole grams, as `_to_grams` gives them: 8.1 kg - 7.3 kg is exactly 800 g.
+    gain_g = round(later[1] * 1000) - round(earlier[1] * 1000)
+    return "N" if gain_g >= min_gain_g else "T"
 
 
 def _min_gain_g(kbm: RuleVersion, age_months: int) -> int | None:
