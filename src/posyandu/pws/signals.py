@@ -34,7 +34,14 @@ logger = logging.getLogger(__name__)
 
 Marks = list[tuple[int, dt.date]]  # (posyandu id, earliest date changed)
 # The person fields the indicators read; other edits (name, phone) change no number.
-_PERSON_FIELDS = ("posyandu_id", "sex", "birth_date", "has_buku_kia", "merged_into_id")
+COUNTED_PERSON_FIELDS = (
+    "posyandu_id",
+    "sex",
+    "birth_date",
+    "has_buku_kia",
+    "smoker",
+    "merged_into_id",
+)
 
 
 def _person_posyandu(person_id: int | None) -> int | None:
@@ -135,7 +142,7 @@ def schedule(marks: Marks) -> None:
     find nothing left). Marks left by a rolled-back transaction are dropped when the next
     transaction starts marking (no flush of theirs is waiting any more).
     """
-    if not marks or getattr(_STATE, "paused", 0):
+    if not marks or paused():
         return
     connection = transaction.get_connection()
     pending: dict[int, dt.date] | None = getattr(connection, "_pws_pending", None)
@@ -172,28 +179,38 @@ def _flush() -> None:
             rollup_refresh_months(posyandu=places[pk], months=months_since(since, today))
 
 
+def paused() -> bool:
+    """Return whether the live refresh is suspended in this thread (`rollups_paused`)."""
+    return bool(getattr(_STATE, "paused", 0))
+
+
 def _before_save(sender: type[models.Model], instance: Any, raw: bool = False, **_: Any) -> None:
     instance._pws_before = []
     instance._pws_unchanged = False
     instance._pws_new = instance._state.adding
-    if raw or instance._state.adding or instance.pk is None:
+    # Paused, the marks would be dropped: skip the reads they cost (a save in a sync batch).
+    if raw or paused() or instance._state.adding or instance.pk is None:
         return
     old = sender._default_manager.filter(pk=instance.pk).first()
     if old is None:
         return
-    if sender is Person and all(getattr(old, f) == getattr(instance, f) for f in _PERSON_FIELDS):
+    if sender is Person and all(
+        getattr(old, f) == getattr(instance, f) for f in COUNTED_PERSON_FIELDS
+    ):
         instance._pws_unchanged = True
         return
     instance._pws_before = _MARKS[sender](old)
 
 
 def _after_save(sender: type[models.Model], instance: Any, raw: bool = False, **_: Any) -> None:
-    if raw or getattr(instance, "_pws_unchanged", False):
+    if raw or paused() or getattr(instance, "_pws_unchanged", False):
         return
     schedule([*_MARKS[sender](instance), *getattr(instance, "_pws_before", [])])
 
 
 def _after_delete(sender: type[models.Model], instance: Any, **_: Any) -> None:
+    if paused():
+        return
     schedule(_MARKS[sender](instance))
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+import uuid as uuid_lib
+from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,26 @@ from posyandu.registry.errors import InvalidInputError
 from posyandu.registry.models import Household, Person, Sex
 
 AnyUser = AbstractBaseUser | AnonymousUser
+M = TypeVar("M", bound=models.Model)
+
+
+class Batch(Protocol):
+    """A batch of writes by one user, in the caller's transaction (the sync's upload:
+    `posyandu.visits.batch.VisitBatch`): the user's scope read once, rows by uuid. A
+    deferring batch (`defer`) answers a clash with a concurrent write by failing as a whole;
+    its caller applies it again, not deferring."""
+
+    defer: bool
+
+    def sees(self, posyandu_id: int) -> bool:
+        """Return whether the posyandu's persons are in the user's scope."""
+
+    def find(self, model: type[M], key: uuid_lib.UUID) -> M | None:
+        """Return the row stored under `key`, or None."""
+
+    def keep(self, row: models.Model) -> None:
+        """Remember a row written in the batch."""
+
 
 # A mother is at least this many years older than her child (below it, a data-entry slip).
 MOTHER_MIN_YEARS_OLDER = 10
@@ -38,9 +60,16 @@ def show_date(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def require_scope(user: AnyUser, posyandu_id: int) -> None:
+def in_scope(user: AnyUser, posyandu_id: int, within: Batch | None = None) -> bool:
+    """Return whether the posyandu is in the user's scope (asking the batch, if any)."""
+    if within is not None:
+        return within.sees(posyandu_id)
+    return posyandu_for(user).filter(pk=posyandu_id).exists()
+
+
+def require_scope(user: AnyUser, posyandu_id: int, within: Batch | None = None) -> None:
     """Refuse (PermissionDenied) a write at a posyandu outside the user's scope."""
-    if not posyandu_for(user).filter(pk=posyandu_id).exists():
+    if not in_scope(user, posyandu_id, within):
         raise PermissionDenied("posyandu outside the user's scope")
 
 
@@ -179,7 +208,12 @@ def check_household(household: Household | None, posyandu: Facility) -> Househol
 
 
 def check_mother(
-    mother: Person | None, *, user: AnyUser, birth_date: dt.date, child: Person | None = None
+    mother: Person | None,
+    *,
+    user: AnyUser,
+    birth_date: dt.date,
+    child: Person | None = None,
+    within: Batch | None = None,
 ) -> Person | None:
     """Return the mother; she must be a woman in scope, at least 10 years older than the child."""
     if mother is None:
@@ -188,10 +222,7 @@ def check_mother(
         raise InvalidInputError(
             "mother", "self", _("Mother: a person cannot be her own mother."), value=mother.name
         )
-    if (
-        mother.merged_into_id is not None
-        or not posyandu_for(user).filter(pk=mother.posyandu_id).exists()
-    ):
+    if mother.merged_into_id is not None or not in_scope(user, mother.posyandu_id, within):
         raise InvalidInputError(
             "mother", "not_found", _("Mother: '%(value)s' was not found."), value=mother.name
         )
@@ -211,7 +242,9 @@ def check_mother(
     return mother
 
 
-def clean_updates(user: AnyUser, person: Person, fields: dict[str, Any]) -> dict[str, Any]:
+def clean_updates(
+    user: AnyUser, person: Person, fields: dict[str, Any], within: Batch | None = None
+) -> dict[str, Any]:
     """Return the cleaned new values, checked together with the values that stay."""
     today = timezone.localdate()
     kept = ("nik", "sex", "birth_date", "mother")
@@ -236,7 +269,13 @@ def clean_updates(user: AnyUser, person: Person, fields: dict[str, Any]) -> dict
     elif "nik" in fields:
         updates["nik"] = None
     if {"mother", "birth_date"} & set(fields):
-        check_mother(merged["mother"], user=user, birth_date=merged["birth_date"], child=person)
+        check_mother(
+            merged["mother"],
+            user=user,
+            birth_date=merged["birth_date"],
+            child=person,
+            within=within,
+        )
     if {"sex", "birth_date"} & set(fields):
         check_still_mother(person, sex=merged["sex"], birth_date=merged["birth_date"])
     return updates

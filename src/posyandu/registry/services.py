@@ -4,18 +4,23 @@ Every service is keyword-only, runs in one transaction, is keyed by the client's
 creates a record (the same uuid twice returns the first record and writes nothing), refuses
 what the user's scope does not allow (PermissionDenied) and adds its audit event in the same
 transaction (docs/adr/0006). Bad input raises `InvalidInputError` naming the field.
+
+The services a phone syncs also take the user's batch (`within=`, see `checks.Batch`): the
+same checks and writes, in the caller's transaction, with the scope and rows it already read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid as uuid_module
+from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from functools import reduce
 from operator import or_
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,13 +29,14 @@ from posyandu.accounts.scope import is_nakes, posyandu_for
 from posyandu.audit.services import audit_record, field_changes
 from posyandu.regions.models import Facility
 from posyandu.registry import checks
-from posyandu.registry.checks import AnyUser, require_scope
+from posyandu.registry.checks import AnyUser, Batch, require_scope
 from posyandu.registry.errors import DuplicateSuspected, InvalidInputError
 from posyandu.registry.merging import fill_blanks, move_facts
 from posyandu.registry.models import Household, Person, Pregnancy
 from posyandu.registry.pregnancy import check_delivery, check_pregnancy
 
 UUID = uuid_module.UUID
+M = TypeVar("M", bound=models.Model)
 
 # The demographic fields person_update may change.
 EDITABLE_FIELDS = frozenset(
@@ -47,13 +53,14 @@ def household_create(
     no_kk: str = "",
     address: str = "",
     dusun: str = "",
+    within: Batch | None = None,
 ) -> Household:
     """Create a household at a posyandu in the user's scope (idempotent by uuid)."""
-    require_scope(user, posyandu.pk)
-    with transaction.atomic():
-        existing = Household.objects.filter(uuid=uuid).first()
+    require_scope(user, posyandu.pk, within)
+    with _atomic(within):
+        existing = _stored(Household, uuid, within)
         if existing is not None:
-            require_scope(user, existing.posyandu_id)
+            require_scope(user, existing.posyandu_id, within)
             return existing
         values = {
             "posyandu": posyandu,
@@ -64,7 +71,28 @@ def household_create(
         }
         household = Household.objects.create(uuid=uuid, **values)
         audit_record(user=user, action="household.create", instance=household, changes=values)
-    return household
+    return _remembered(household, within)
+
+
+def _atomic(within: Batch | None) -> AbstractContextManager[Any]:
+    """Return the service's transaction: its own, or none in a batch, whose caller holds the
+    transaction and rolls back a write that raises (an inner `atomic` would mark the whole
+    transaction for rollback on a refusal, however expected)."""
+    return transaction.atomic() if within is None else nullcontext()
+
+
+def _remembered(row: M, within: Batch | None) -> M:
+    """Return the row, remembered by the batch (if any) for the writes after this one."""
+    if within is not None:
+        within.keep(row)
+    return row
+
+
+def _stored(model: type[M], uuid: UUID, within: Batch | None) -> M | None:
+    """Return the row a client uuid already names (the idempotency check), or None."""
+    if within is not None:
+        return within.find(model, uuid)
+    return model._default_manager.filter(uuid=uuid).first()
 
 
 def _clean_no_kk(no_kk: str) -> str:
@@ -95,17 +123,18 @@ def person_register(
     smoker: bool | None = None,
     has_buku_kia: bool | None = None,
     confirm_not_duplicate: bool = False,
+    within: Batch | None = None,
 ) -> Person:
     """Register a person at a posyandu in the user's scope (idempotent by uuid).
 
     Raises DuplicateSuspected when she looks already registered (same NIK, or same name and
     birth date in the same household or with the same mother), unless the user confirmed.
     """
-    require_scope(user, posyandu.pk)
-    with transaction.atomic():
-        existing = Person.objects.filter(uuid=uuid).first()
+    require_scope(user, posyandu.pk, within)
+    with _atomic(within):
+        existing = _stored(Person, uuid, within)
         if existing is not None:
-            require_scope(user, existing.posyandu_id)
+            require_scope(user, existing.posyandu_id, within)
             return existing
         today = timezone.localdate()
         values: dict[str, Any] = {
@@ -121,18 +150,28 @@ def person_register(
         values["nik"] = checks.clean_nik(
             nik, birth_date=values["birth_date"], sex=values["sex"], today=today
         )
-        values["mother"] = checks.check_mother(mother, user=user, birth_date=values["birth_date"])
+        values["mother"] = checks.check_mother(
+            mother, user=user, birth_date=values["birth_date"], within=within
+        )
         _check_duplicates(user, values, confirmed=confirm_not_duplicate)
-        person, created = _insert_person(uuid, user, values)
+        person, created = _insert_person(uuid, user, values, within)
+        _remembered(person, within)
         if not created:
             return person
         audit_record(user=user, action="person.create", instance=person, changes=values)
     return person
 
 
-def _insert_person(uuid: UUID, user: AnyUser, values: dict[str, Any]) -> tuple[Person, bool]:
-    """Insert the person; a concurrent insert of the same uuid returns that one instead."""
+def _insert_person(
+    uuid: UUID, user: AnyUser, values: dict[str, Any], within: Batch | None = None
+) -> tuple[Person, bool]:
+    """Insert the person; a concurrent insert of the same uuid returns that one instead (in
+    a deferring batch, the clash fails the batch, which its caller applies again, not
+    deferring: no savepoint per person)."""
     person = Person(uuid=uuid, created_by=user if user.is_authenticated else None, **values)
+    if within is not None and within.defer:
+        person.save(force_insert=True)
+        return person, True
     try:
         with transaction.atomic():
             person.save()
@@ -146,22 +185,52 @@ def _insert_person(uuid: UUID, user: AnyUser, values: dict[str, Any]) -> tuple[P
     return person, True
 
 
-def duplicate_candidates(user: AnyUser, values: dict[str, Any]) -> list[Person]:
-    """Return the persons in the user's scope whom `values` may describe again."""
-    visible = Person.objects.filter(
-        posyandu__in=posyandu_for(user), merged_into__isnull=True
-    ).select_related("household", "mother", "posyandu")
-    family = [Q(**{key: values[key]}) for key in ("household", "mother") if values.get(key)]
-    # With neither household nor mother to tell two records apart, the posyandu has to do.
-    same_family = reduce(or_, family) if family else Q(posyandu=values["posyandu"])
-    wanted = checks.normal_name(values["name"])
-    by_name = [
-        p
-        for p in visible.filter(same_family, birth_date=values["birth_date"])
-        if checks.normal_name(p.name) == wanted
-    ]
-    by_nik = list(visible.filter(nik=values["nik"])) if values.get("nik") else []
+def duplicate_candidates(
+    user: AnyUser, values: dict[str, Any], *, among: Iterable[Person] | None = None
+) -> list[Person]:
+    """Return the persons in the user's scope whom `values` may describe again.
+
+    `among`: the persons to look in instead of a query, read for a batch of registrations by
+    `duplicate_pool` (and those the batch registered since).
+    """
+    if among is None:
+        visible = Person.objects.filter(
+            posyandu__in=posyandu_for(user), merged_into__isnull=True
+        ).select_related("household", "mother", "posyandu")
+        family = [Q(**{key: values[key]}) for key in ("household", "mother") if values.get(key)]
+        # With neither household nor mother to tell two records apart, the posyandu has to do.
+        same_family = reduce(or_, family) if family else Q(posyandu=values["posyandu"])
+        named = list(visible.filter(same_family, birth_date=values["birth_date"]))
+        numbered = list(visible.filter(nik=values["nik"])) if values.get("nik") else []
+    else:
+        named = numbered = sorted(among, key=lambda p: p.name)
+    by_nik = [p for p in numbered if values.get("nik") and p.nik == values["nik"]]
+    by_name = [p for p in named if _same_name_and_family(p, values)]
     return by_nik + [p for p in by_name if p not in by_nik]
+
+
+def _same_name_and_family(person: Person, values: dict[str, Any]) -> bool:
+    """Return whether she has the name and birth date of `values`, in the same household or
+    with the same mother (or, with neither to tell, at the same posyandu)."""
+    family = [(key, values[key]) for key in ("household", "mother") if values.get(key)]
+    if family:
+        same = any(getattr(person, f"{key}_id") == value.pk for key, value in family)
+    else:
+        same = person.posyandu_id == values["posyandu"].pk
+    return (
+        same
+        and person.birth_date == values["birth_date"]
+        and checks.normal_name(person.name) == checks.normal_name(values["name"])
+    )
+
+
+def duplicate_pool(
+    user: AnyUser, *, birth_dates: Iterable[dt.date], niks: Iterable[str]
+) -> list[Person]:
+    """Return the persons in the user's scope born on one of `birth_dates` or holding one of
+    `niks`: every candidate of a batch of registrations, read once (`duplicate_candidates`)."""
+    visible = Person.objects.filter(posyandu__in=posyandu_for(user), merged_into__isnull=True)
+    return list(visible.filter(Q(birth_date__in=set(birth_dates)) | Q(nik__in=set(niks))))
 
 
 def _check_duplicates(user: AnyUser, values: dict[str, Any], *, confirmed: bool) -> None:
@@ -174,22 +243,24 @@ def _check_duplicates(user: AnyUser, values: dict[str, Any], *, confirmed: bool)
         raise checks.nik_taken_error(values["nik"])
 
 
-def person_update(*, user: AnyUser, person: Person, **fields: Any) -> Person:
+def person_update(
+    *, user: AnyUser, person: Person, within: Batch | None = None, **fields: Any
+) -> Person:
     """Change a person's demographics; audit {field: [old, new]} of what really changed."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"person_update cannot change {sorted(unknown)}")
-    with transaction.atomic():
+    with _atomic(within):
         person = Person.objects.select_for_update().select_related("posyandu").get(pk=person.pk)
-        require_scope(user, person.posyandu_id)
+        require_scope(user, person.posyandu_id, within)
         if person.merged_into_id is not None:
             raise InvalidInputError(
                 "person", "merged", _("%(value)s was merged into another record."), value=person
             )
-        updates = checks.clean_updates(user, person, fields)
+        updates = checks.clean_updates(user, person, fields, within)
         changes = field_changes(person, updates)
         if not changes:
-            return person
+            return _remembered(person, within)
         for name in changes:
             setattr(person, name, updates[name])
         try:
@@ -198,7 +269,7 @@ def person_update(*, user: AnyUser, person: Person, **fields: Any) -> Person:
         except IntegrityError:
             raise checks.nik_taken_error(updates["nik"]) from None
         audit_record(user=user, action="person.update", instance=person, changes=changes)
-    return person
+    return _remembered(person, within)
 
 
 class DeliveryRecorded(NamedTuple):

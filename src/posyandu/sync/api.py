@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid as uuid_lib
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from ninja import Router, Schema
@@ -31,26 +31,49 @@ class EventsIn(Schema):
 @router.get("/snapshot", response=dict[str, Any])
 @decorate_view(gzip_page)  # ~17x smaller on the wire (JSON of names and numbers; no secret)
 def snapshot(
-    request: HttpRequest, posyandu: uuid_lib.UUID, since: str | None = None
+    request: HttpRequest, posyandu: uuid_lib.UUID, since: str | None = None, worklist: bool = True
 ) -> dict[str, Any]:
-    """Return the posyandu's rows for the phone (all, or what changed after `since`)."""
+    """Return the posyandu's rows for the phone (all, or what changed after `since`); the
+    home-visit worklist too, unless `worklist=false` on an incremental download."""
     try:
         facility = selectors.posyandu_get(user=request.user, uuid=posyandu)
     except Facility.DoesNotExist:
         raise HttpError(404, _("Posyandu not found.")) from None
     try:
-        return selectors.snapshot(user=request.user, posyandu=facility, since=since)
+        return selectors.snapshot(
+            user=request.user, posyandu=facility, since=since, worklist=worklist
+        )
     except selectors.BadCursor:
         raise HttpError(422, _("Cursor: '%(value)s' is not valid.") % {"value": since}) from None
 
 
+class _AnswerThenRefresh(JsonResponse):
+    """The answer to an upload; when the server has sent it (`close`), the PWS rollups its
+    events changed are refreshed: the idempotent task right after the write that keeps the
+    PWS live (docs/ARCHITECTURE.md, decision 8), which the phone need not wait for."""
+
+    def __init__(self, data: dict[str, Any], applied: services.Applied) -> None:
+        super().__init__(data)
+        self._applied: services.Applied | None = applied
+
+    def close(self) -> None:
+        applied, self._applied = self._applied, None
+        try:
+            if applied is not None:
+                applied.refresh_rollups()
+        finally:
+            super().close()
+
+
 @router.post("/events", response=dict[str, Any])
-def events(request: HttpRequest, payload: EventsIn) -> dict[str, Any]:
+def events(request: HttpRequest, payload: EventsIn) -> HttpResponse:
     """Apply the phone's events; one result per event, in the order sent."""
     try:
-        results = services.events_ingest(
+        applied = services.events_apply(
             user=request.user, device=payload.device, events=payload.events
         )
     except services.BatchError as exc:
         raise HttpError(422, str(exc)) from None
-    return {"results": results, "cursor": selectors.new_cursor()}
+    return _AnswerThenRefresh(
+        {"results": applied.results, "cursor": selectors.new_cursor()}, applied
+    )

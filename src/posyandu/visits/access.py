@@ -1,10 +1,13 @@
 """Who may do what on a posyandu day: the kader of that posyandu, or a nakes above it.
 
 Reads of personal data go through the scoped selectors; these checks guard the writes, which
-refuse (PermissionDenied) what the user's place in the jejaring does not allow.
+refuse (PermissionDenied) what the user's place in the jejaring does not allow. Given the
+user's `VisitBatch`, they ask it instead of the database (it reads each scope once).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -16,28 +19,37 @@ from posyandu.regions.models import Facility
 from posyandu.registry.models import Person
 from posyandu.visits.models import Visit
 
+if TYPE_CHECKING:
+    from posyandu.visits.batch import VisitBatch
 
-def works_at(user: AnyUser, posyandu: Facility) -> bool:
+
+def works_at(user: AnyUser, posyandu: Facility, batch: VisitBatch | None = None) -> bool:
     """Return whether `user` runs days at `posyandu`: its kader, or a nakes above it."""
+    if batch is not None:
+        return batch.runs(posyandu.pk)
     return posyandu_run_by(user).filter(pk=posyandu.pk).exists()
 
 
-def require_works_at(user: AnyUser, posyandu: Facility) -> None:
+def require_works_at(user: AnyUser, posyandu: Facility, batch: VisitBatch | None = None) -> None:
     """Refuse (PermissionDenied) unless `user` runs days at `posyandu`."""
-    if not works_at(user, posyandu):
+    if not works_at(user, posyandu, batch):
         raise PermissionDenied(
             _("Only the kader of this posyandu or its health workers may do this.")
         )
 
 
-def require_nakes(user: AnyUser, posyandu: Facility) -> None:
+def require_nakes(user: AnyUser, posyandu: Facility, batch: VisitBatch | None = None) -> None:
     """Refuse unless `user` is a nakes (bidan, perawat, Puskesmas staff) above `posyandu`."""
     membership = membership_of(user)
-    if membership is None or membership.role not in NAKES_ROLES or not works_at(user, posyandu):
+    if (
+        membership is None
+        or membership.role not in NAKES_ROLES
+        or not works_at(user, posyandu, batch)
+    ):
         raise PermissionDenied(_("Only a health worker (bidan/perawat) may do this."))
 
 
-def may_record_immunization(user: AnyUser, visit: Visit) -> bool:
+def may_record_immunization(user: AnyUser, visit: Visit, batch: VisitBatch | None = None) -> bool:
     """Return True when `user` may record a dose given at `visit`.
 
     A nakes gives the vaccine. At a posyandu day the kader may record the dose the nakes gave
@@ -45,24 +57,30 @@ def may_record_immunization(user: AnyUser, visit: Visit) -> bool:
     away from a posyandu day only a nakes records.
     """
     membership = membership_of(user)
-    if membership is None or not works_at(user, visit.posyandu):
+    if membership is None or not works_at(user, visit.posyandu, batch):
         return False
     if membership.role in NAKES_ROLES:
         return True
     return membership.role == Role.KADER and visit.service_day_id is not None
 
 
-def require_immunization_recorder(user: AnyUser, visit: Visit) -> None:
+def require_immunization_recorder(
+    user: AnyUser, visit: Visit, batch: VisitBatch | None = None
+) -> None:
     """Refuse unless `user` may record a dose at `visit` (see may_record_immunization)."""
-    if not may_record_immunization(user, visit):
+    if not may_record_immunization(user, visit, batch):
         raise PermissionDenied(
             _("Only a health worker, or the kader at a posyandu day, may record a dose.")
         )
 
 
-def require_person_in_scope(user: AnyUser, person: Person) -> None:
+def require_person_in_scope(user: AnyUser, person: Person, batch: VisitBatch | None = None) -> None:
     """Refuse unless `person` belongs to a posyandu the user may see."""
-    if not posyandu_for(user).filter(pk=person.posyandu_id).exists():
+    if batch is not None:
+        seen = batch.sees(person.posyandu_id)
+    else:
+        seen = posyandu_for(user).filter(pk=person.posyandu_id).exists()
+    if not seen:
         raise PermissionDenied(_("This person is not in your area."))
 
 

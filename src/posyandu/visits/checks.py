@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
@@ -17,6 +17,9 @@ from posyandu.core.rulebook import rule_in_force
 from posyandu.registry.models import Person
 from posyandu.visits.models import ImmunizationGiven, Measurement, ServiceDay, Visit
 from posyandu.visits.plausibility import PLAUSIBLE, clean_values
+
+if TYPE_CHECKING:
+    from posyandu.visits.batch import VisitBatch
 
 # Under five years a child may be measured lying or standing, and the core needs to know which;
 # from five years everyone stands.
@@ -86,8 +89,9 @@ def measured_values(values: Mapping[str, Any], person: Person, on: dt.date) -> d
     return clean
 
 
-def require_vaccine_due(visit: Visit, vaccine: str) -> None:
-    """Refuse a vaccine code the schedule in force lacks, or a dose the person already had."""
+def require_vaccine_due(visit: Visit, vaccine: str, within: VisitBatch | None = None) -> None:
+    """Refuse a vaccine code the schedule in force lacks, or a dose the person already had
+    (stored, or held by the batch `within`)."""
     doses = rule_in_force("immunisation_schedule", visit.date).data["doses"]
     if vaccine not in {str(dose["vaccine"]) for dose in doses}:
         raise error(
@@ -96,20 +100,24 @@ def require_vaccine_due(visit: Visit, vaccine: str) -> None:
             "unknown",
             vaccine=vaccine,
         )
-    earlier = (
-        ImmunizationGiven.objects.filter(
-            person=visit.person, vaccine=vaccine, superseded_by__isnull=True
+    if within is not None:
+        earlier = within.first_dose(visit.person, vaccine)
+    else:
+        earlier = (
+            ImmunizationGiven.objects.filter(
+                person=visit.person, vaccine=vaccine, superseded_by__isnull=True
+            )
+            .order_by("date")
+            .values_list("date", flat=True)
+            .first()
         )
-        .order_by("date")
-        .first()
-    )
     if earlier is not None:
         raise error(
             "vaccine",
             _("%(vaccine)s was already given on %(date)s."),
             "given",
             vaccine=vaccine,
-            date=day_text(earlier.date),
+            date=day_text(earlier),
         )
 
 

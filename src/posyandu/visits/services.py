@@ -5,6 +5,10 @@ Every service is keyword-only, runs in one transaction, is keyed by the client's
 uuid twice returns the first record and writes nothing; state changes done twice change
 nothing), refuses what the user's place in the jejaring does not allow (PermissionDenied) and
 adds its audit event. Clinical facts are append-only; a correction supersedes.
+
+The steps a phone syncs (check-in, measuring, services, counselling) also take the user's
+`VisitBatch` (`within=`): the same checks and writes, in the caller's transaction, with the
+scope and the rows the batch already read (and, deferring, its writes held until its end).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from posyandu.visits.access import (
     require_person_in_scope,
     require_works_at,
 )
+from posyandu.visits.batch import VisitBatch, atomic, insert, remembered, save_fields, stored
 from posyandu.visits.models import (
     ImmunizationGiven,
     Measurement,
@@ -40,11 +45,10 @@ from posyandu.visits.plausibility import FIELDS
 from posyandu.visits.topics import topics_in_force
 
 
-def _stamp(visit: Visit, field: str) -> None:
+def _stamp(visit: Visit, field: str, within: VisitBatch | None = None) -> None:
     """Record the time a step was first done (a later repeat keeps the first time)."""
     if getattr(visit, field) is None:
-        setattr(visit, field, timezone.now())
-        visit.save(update_fields=[field, "updated_at"])
+        save_fields(visit, {field: timezone.now()}, within)
 
 
 def _place_of(fact: Measurement | ImmunizationGiven | ServiceGiven) -> Facility:
@@ -89,11 +93,10 @@ def service_day_schedule(
     return day
 
 
-def _open(user: AnyUser, day: ServiceDay) -> None:
+def _open(user: AnyUser, day: ServiceDay, within: VisitBatch | None = None) -> None:
     checks.require_future_day_not_opened(day, timezone.localdate())
     changes = field_changes(day, {"status": ServiceDay.Status.OPEN})
-    day.status = ServiceDay.Status.OPEN
-    day.save(update_fields=["status", "updated_at"])
+    save_fields(day, {"status": ServiceDay.Status.OPEN}, within)
     audit_record(user=user, action="service_day.open", instance=day, changes=changes)
 
 
@@ -159,37 +162,63 @@ def _update_day(
 # --- step 1: registration -----------------------------------------------------------------
 
 
-@transaction.atomic
 def visit_register(
-    *, user: AnyUser, uuid: uuid_lib.UUID, service_day: ServiceDay, person: Person
+    *,
+    user: AnyUser,
+    uuid: uuid_lib.UUID,
+    service_day: ServiceDay,
+    person: Person,
+    within: VisitBatch | None = None,
 ) -> Visit:
     """Check a person in (step 1); a second check-in of the same person returns the first."""
-    existing = Visit.objects.filter(uuid=uuid).first()
-    if existing is not None:
-        require_works_at(user, existing.posyandu)
-        return existing
-    require_works_at(user, service_day.posyandu)
-    require_person_in_scope(user, person)
-    checks.require_registrable(service_day, person)
-    already = Visit.objects.filter(service_day=service_day, person=person).first()
-    if already is not None:
-        return already
-    if service_day.status == ServiceDay.Status.PLANNED:
-        _open(user, service_day)
-    try:
-        with transaction.atomic():
-            visit = Visit.objects.create(
-                uuid=uuid,
-                person=person,
-                service_day=service_day,
-                posyandu=service_day.posyandu,
-                date=service_day.date,
-                registered_at=timezone.now(),
-                created_by=user if user.is_authenticated else None,
-            )
-    except IntegrityError:
-        # Another phone checked the same person in a moment ago: that visit is this one.
-        return Visit.objects.get(service_day=service_day, person=person)
+    with atomic(within):
+        existing = stored(Visit, uuid, within)
+        if existing is not None:
+            require_works_at(user, existing.posyandu, within)
+            return existing
+        require_works_at(user, service_day.posyandu, within)
+        require_person_in_scope(user, person, within)
+        checks.require_registrable(service_day, person)
+        if within is not None:
+            already = within.visit_on(service_day, person)
+        else:
+            already = Visit.objects.filter(service_day=service_day, person=person).first()
+        if already is not None:
+            return already
+        if service_day.status == ServiceDay.Status.PLANNED:
+            _open(user, service_day, within)
+        return _visit_insert(user, uuid, service_day, person, within)
+
+
+def _visit_insert(
+    user: AnyUser,
+    uuid: uuid_lib.UUID,
+    service_day: ServiceDay,
+    person: Person,
+    within: VisitBatch | None,
+) -> Visit:
+    """Insert the visit and its audit event (a check-in made meanwhile is returned instead;
+    a deferring batch finds it when it writes, and is then applied again, not deferring)."""
+    visit = Visit(
+        uuid=uuid,
+        person=person,
+        service_day=service_day,
+        posyandu=service_day.posyandu,
+        date=service_day.date,
+        registered_at=timezone.now(),
+        created_by=user if user.is_authenticated else None,
+    )
+    if within is not None and within.defer:
+        within.insert(visit)
+    else:
+        try:
+            with transaction.atomic():
+                visit.save(force_insert=True)
+        except IntegrityError:
+            # Another phone checked the same person in a moment ago: that visit is this one.
+            visit = Visit.objects.get(service_day=service_day, person=person)
+            return remembered(visit, within)
+        remembered(visit, within)
     audit_record(
         user=user,
         action="visit.register",
@@ -202,30 +231,36 @@ def visit_register(
 # --- step 2: weighing and measuring -------------------------------------------------------
 
 
-@transaction.atomic
 def measurement_record(
-    *, user: AnyUser, uuid: uuid_lib.UUID, visit: Visit, values: Mapping[str, Any]
+    *,
+    user: AnyUser,
+    uuid: uuid_lib.UUID,
+    visit: Visit,
+    values: Mapping[str, Any],
+    within: VisitBatch | None = None,
 ) -> Measurement:
     """Record what was measured at a visit (step 2); refuse implausible values by name."""
-    existing = Measurement.objects.filter(uuid=uuid).first()
-    if existing is not None:
-        require_works_at(user, _place_of(existing))
-        return existing
-    require_works_at(user, visit.posyandu)
-    checks.require_not_closed(visit.service_day)
-    clean = checks.measured_values(values, visit.person, visit.date)
-    row = Measurement.objects.create(
-        uuid=uuid,
-        person=visit.person,
-        visit=visit,
-        date=visit.date,
-        recorded_by=user if user.is_authenticated else None,
-        **clean,
-    )
-    _stamp(visit, "measured_at")
-    audit_record(
-        user=user, action="measurement.record", instance=row, changes={"visit": visit, **clean}
-    )
+    with atomic(within):
+        existing = stored(Measurement, uuid, within)
+        if existing is not None:
+            require_works_at(user, _place_of(existing), within)
+            return existing
+        require_works_at(user, visit.posyandu, within)
+        checks.require_not_closed(visit.service_day)
+        clean = checks.measured_values(values, visit.person, visit.date)
+        row = Measurement(
+            uuid=uuid,
+            person=visit.person,
+            visit=visit,
+            date=visit.date,
+            recorded_by=user if user.is_authenticated else None,
+            **clean,
+        )
+        insert(row, within)
+        _stamp(visit, "measured_at", within)
+        audit_record(
+            user=user, action="measurement.record", instance=row, changes={"visit": visit, **clean}
+        )
     return row
 
 
@@ -299,42 +334,49 @@ def visit_mark_recorded(*, user: AnyUser, visit: Visit) -> Visit:
 # --- step 4: health services --------------------------------------------------------------
 
 
-@transaction.atomic
 def immunization_record(
-    *, user: AnyUser, uuid: uuid_lib.UUID, visit: Visit, vaccine: str, batch: str = ""
+    *,
+    user: AnyUser,
+    uuid: uuid_lib.UUID,
+    visit: Visit,
+    vaccine: str,
+    batch: str = "",
+    within: VisitBatch | None = None,
 ) -> ImmunizationGiven:
     """Record a vaccine dose given at a visit (a code of the schedule in force).
 
     The nakes gives it; she or, at a posyandu day, the kader records it (access rules).
+    `batch` is the vaccine's lot number.
     """
-    existing = ImmunizationGiven.objects.filter(uuid=uuid).first()
-    if existing is not None:
-        require_immunization_recorder(user, existing.visit or visit)
-        return existing
-    require_immunization_recorder(user, visit)
-    checks.require_not_closed(visit.service_day)
-    checks.require_vaccine_due(visit, vaccine)
-    dose = ImmunizationGiven.objects.create(
-        uuid=uuid,
-        person=visit.person,
-        visit=visit,
-        date=visit.date,
-        recorded_by=user,
-        vaccine=vaccine,
-        batch=batch.strip(),
-        given_at=visit.posyandu,
-    )
-    _stamp(visit, "served_at")
-    audit_record(
-        user=user,
-        action="immunization.record",
-        instance=dose,
-        changes={"visit": visit, "vaccine": vaccine, "batch": dose.batch},
-    )
+    with atomic(within):
+        existing = stored(ImmunizationGiven, uuid, within)
+        if existing is not None:
+            require_immunization_recorder(user, existing.visit or visit, within)
+            return existing
+        require_immunization_recorder(user, visit, within)
+        checks.require_not_closed(visit.service_day)
+        checks.require_vaccine_due(visit, vaccine, within)
+        dose = ImmunizationGiven(
+            uuid=uuid,
+            person=visit.person,
+            visit=visit,
+            date=visit.date,
+            recorded_by=user,
+            vaccine=vaccine,
+            batch=batch.strip(),
+            given_at=visit.posyandu,
+        )
+        insert(dose, within)
+        _stamp(visit, "served_at", within)
+        audit_record(
+            user=user,
+            action="immunization.record",
+            instance=dose,
+            changes={"visit": visit, "vaccine": vaccine, "batch": dose.batch},
+        )
     return dose
 
 
-@transaction.atomic
 def service_record(
     *,
     user: AnyUser,
@@ -343,59 +385,65 @@ def service_record(
     code: str,
     quantity: int | None = None,
     note: str = "",
+    within: VisitBatch | None = None,
 ) -> ServiceGiven:
     """Record a service given at a visit (step 4), by its service-package code."""
-    existing = ServiceGiven.objects.filter(uuid=uuid).first()
-    if existing is not None:
-        require_works_at(user, _place_of(existing))
-        return existing
-    require_works_at(user, visit.posyandu)
-    checks.require_not_closed(visit.service_day)
-    rule = checks.service_rule(code, visit.date)
-    if rule.by == "nakes":
-        require_nakes(user, visit.posyandu)
-    checks.require_quantity(quantity)
-    given = ServiceGiven.objects.create(
-        uuid=uuid,
-        person=visit.person,
-        visit=visit,
-        date=visit.date,
-        recorded_by=user,
-        code=code,
-        quantity=quantity,
-        note=note.strip()[:200],
-    )
-    _stamp(visit, "served_at")
-    audit_record(
-        user=user,
-        action="service.record",
-        instance=given,
-        changes={"visit": visit, "code": code, "quantity": quantity, "note": given.note},
-    )
+    with atomic(within):
+        existing = stored(ServiceGiven, uuid, within)
+        if existing is not None:
+            require_works_at(user, _place_of(existing), within)
+            return existing
+        require_works_at(user, visit.posyandu, within)
+        checks.require_not_closed(visit.service_day)
+        rule = checks.service_rule(code, visit.date)
+        if rule.by == "nakes":
+            require_nakes(user, visit.posyandu, within)
+        checks.require_quantity(quantity)
+        given = ServiceGiven(
+            uuid=uuid,
+            person=visit.person,
+            visit=visit,
+            date=visit.date,
+            recorded_by=user,
+            code=code,
+            quantity=quantity,
+            note=note.strip()[:200],
+        )
+        insert(given, within)
+        _stamp(visit, "served_at", within)
+        audit_record(
+            user=user,
+            action="service.record",
+            instance=given,
+            changes={"visit": visit, "code": code, "quantity": quantity, "note": given.note},
+        )
     return given
 
 
 # --- step 5: counselling ------------------------------------------------------------------
 
 
-@transaction.atomic
-def counselling_record(*, user: AnyUser, visit: Visit, topics: Iterable[str]) -> Visit:
+def counselling_record(
+    *, user: AnyUser, visit: Visit, topics: Iterable[str], within: VisitBatch | None = None
+) -> Visit:
     """Record the counselling topics of a visit (step 5); the same topics again change nothing."""
-    require_works_at(user, visit.posyandu)
-    checks.require_not_closed(visit.service_day)
-    chosen = sorted(set(topics))
-    if not chosen:
-        raise checks.error("topics", _("Choose at least one topic."), "empty")
-    unknown = [code for code in chosen if code not in topics_in_force(visit.date).codes()]
-    if unknown:
-        raise checks.error(
-            "topics", _("Unknown topic: %(codes)s."), "unknown", codes=", ".join(unknown)
-        )
-    if visit.counselled_at is not None and visit.counselling_topics == chosen:
-        return visit
-    changes = field_changes(visit, {"counselling_topics": chosen})
-    visit.counselling_topics = chosen
-    visit.save(update_fields=["counselling_topics", "updated_at"])
-    _stamp(visit, "counselled_at")
-    audit_record(user=user, action="visit.counsel", instance=visit, changes=changes)
+    with atomic(within):
+        require_works_at(user, visit.posyandu, within)
+        checks.require_not_closed(visit.service_day)
+        chosen = sorted(set(topics))
+        if not chosen:
+            raise checks.error("topics", _("Choose at least one topic."), "empty")
+        unknown = [code for code in chosen if code not in topics_in_force(visit.date).codes()]
+        if unknown:
+            raise checks.error(
+                "topics", _("Unknown topic: %(codes)s."), "unknown", codes=", ".join(unknown)
+            )
+        if visit.counselled_at is not None and visit.counselling_topics == chosen:
+            return visit
+        changes = field_changes(visit, {"counselling_topics": chosen})
+        values: dict[str, Any] = {"counselling_topics": chosen}
+        if visit.counselled_at is None:  # the step's time is the first counselling's
+            values["counselled_at"] = timezone.now()
+        save_fields(visit, values, within)
+        audit_record(user=user, action="visit.counsel", instance=visit, changes=changes)
     return visit

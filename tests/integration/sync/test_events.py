@@ -120,6 +120,8 @@ def test_every_event_type_is_accepted(jejaring, day):
         ("service.record", {"code": "no_such_service"}, "code", "no_such_service"),
         ("service.record", {"code": "plot_growth_chart", "quantity": "many"}, "quantity", "many"),
         ("counselling.record", {"topics": ["sky_diving"]}, "topics", "sky_diving"),
+        ("immunization.record", {"vaccine": "bcg", "batch": "L" * 41}, "batch", "L" * 20),
+        ("service.record", {"code": "plot_growth_chart", "note": "n" * 201}, "note", "n" * 20),
         ("foo.bar", {}, "type", "foo.bar"),
     ],
 )
@@ -133,6 +135,23 @@ def test_rejections_name_field_and_value(jejaring, day, child, kind, data, field
     assert result["field"] == field
     assert value in result["reason"]
     assert result["code"]
+
+
+def test_a_too_long_lot_number_is_refused_alone_and_the_batch_goes_on(jejaring, day, child):
+    kader = jejaring.user("kader_sari")
+    visit = Visit.objects.create(
+        person=child, service_day=day, posyandu=jejaring.melati, date=day.date
+    )
+    on_visit = {"visit": str(visit.uuid)}
+    results = send(
+        kader,
+        event("immunization.record", {**on_visit, "vaccine": "bcg", "batch": "L" * 41}),
+        event("service.record", {**on_visit, "code": "plot_growth_chart"}),
+    )
+    assert [r["status"] for r in results] == ["rejected", "accepted"]
+    assert "40" in results[0]["reason"]
+    assert not ImmunizationGiven.objects.exists()
+    assert ServiceGiven.objects.get(visit=visit).code == "plot_growth_chart"
 
 
 @pytest.mark.parametrize(

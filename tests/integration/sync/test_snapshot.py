@@ -1,4 +1,5 @@
-"""GET /api/sync/snapshot (docs/adr/0008): full, incremental, bounded, scoped, query budget."""
+"""GET /api/sync/snapshot (docs/adr/0008): full, incremental, bounded, scoped, query budget,
+and the home-visit worklist it carries for the phone."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from posyandu.registry.models import Person
 from posyandu.sync.selectors import cursor_decode, cursor_encode
 from posyandu.visits.models import ImmunizationGiven, Measurement, ServiceDay, Visit
 from tests.factories import HouseholdFactory, PersonFactory
+from tests.unit.outreach.factories import HomeVisitFactory, all_vaccines_given
 
 URL = "/api/sync/snapshot"
 
@@ -100,8 +102,21 @@ def test_incremental_snapshot_sends_only_what_changed(jejaring, kader_client):
     body = kader_client.get(URL, {"posyandu": str(jejaring.melati.uuid), "since": since}).json()
     assert body["full"] is False
     assert {p["name"] for p in body["persons"]} == {"Ditimbang", "Diubah"}
-    assert quiet.name not in str(body)
+    assert quiet.name not in {p["name"] for p in body["persons"]}
     assert body["households"] == []
+    # The worklist comes whole: the unchanged child is still due her immunisations.
+    listed = {item["person"] for item in body["worklist"]["items"]}
+    assert str(quiet.uuid) in listed
+
+
+def test_worklist_left_out_only_of_an_incremental_download_that_asks(jejaring, kader_client):
+    _child(jejaring.melati, "Tenang")
+    query = {"posyandu": str(jejaring.melati.uuid), "worklist": "false"}
+    assert "worklist" in kader_client.get(URL, query).json()  # a full one always has it
+    since = cursor_encode(timezone.now() - dt.timedelta(minutes=30))
+    body = kader_client.get(URL, {**query, "since": since}).json()
+    assert body["full"] is False
+    assert "worklist" not in body
 
 
 def test_cursor_is_taken_before_the_reads(jejaring, kader_client):
@@ -132,7 +147,8 @@ def test_anonymous_gets_nothing(jejaring, client):
 
 def _population(posyandu, count: int) -> None:
     today = timezone.localdate()
-    day = ServiceDay.objects.get_or_create(posyandu=posyandu, date=today)[0]
+    # Held (open): the worklist looks for who did not come to it.
+    day = ServiceDay.objects.create(posyandu=posyandu, date=today, status="open")
     for i in range(count):
         person = _child(
             posyandu,
@@ -151,9 +167,11 @@ def test_query_count_does_not_grow_with_persons(
     jejaring, kader_client, count, django_assert_max_num_queries
 ):
     _population(jejaring.melati, count)
-    with django_assert_max_num_queries(14):
+    # 13 for the rows and assessments, 6 for the worklist (as many as its page makes).
+    with django_assert_max_num_queries(19):
         body = kader_client.get(URL, {"posyandu": str(jejaring.melati.uuid)}).json()
     assert len(body["persons"]) == 2 * count
+    assert len(body["worklist"]["items"]) == count  # every child is overdue other doses
 
 
 def test_snapshot_travels_gzip_compressed_when_the_phone_accepts_it(jejaring, kader_client):
@@ -167,3 +185,90 @@ def test_snapshot_travels_gzip_compressed_when_the_phone_accepts_it(jejaring, ka
     assert len(packed.content) * 4 < len(plain.content)
     body = json.loads(gzip.decompress(packed.content))
     assert {p["name"] for p in body["persons"]} == {p["name"] for p in plain.json()["persons"]}
+
+
+# --- the home-visit worklist ------------------------------------------------------------------
+
+
+@pytest.fixture
+def melati_worklist(jejaring):
+    """Melati's last posyandu day three days ago; who came, who did not, who is overdue."""
+    today = timezone.localdate()
+    day = ServiceDay.objects.create(
+        posyandu=jejaring.melati, date=today - dt.timedelta(3), status="open"
+    )
+    absent = _child(jejaring.melati, "Ayu Absen")
+    all_vaccines_given(absent, absent.birth_date + dt.timedelta(1))
+    overdue = _child(jejaring.melati, "Bunga Terlambat")  # came, but no dose recorded at all
+    well = _child(jejaring.melati, "Citra Sehat")
+    all_vaccines_given(well, well.birth_date + dt.timedelta(1))
+    for person in (overdue, well):
+        Visit.objects.create(
+            person=person, service_day=day, posyandu=jejaring.melati, date=day.date
+        )
+    HomeVisitFactory(person=absent, visited_on=today - dt.timedelta(1))
+    # Mawar's absentee, with a home visit too: never on Melati's list.
+    mawar_day = ServiceDay.objects.create(posyandu=jejaring.mawar, date=day.date, status="open")
+    neighbour = _child(jejaring.mawar, "Tetangga Absen")
+    HomeVisitFactory(person=neighbour, visited_on=today)
+    return {
+        "day": day,
+        "mawar_day": mawar_day,
+        "absent": absent,
+        "overdue": overdue,
+        "well": well,
+        "neighbour": neighbour,
+    }
+
+
+def test_snapshot_worklist_says_whom_to_visit_and_why_as_the_page_does(
+    jejaring, kader_client, melati_worklist
+):
+    today = timezone.localdate()
+    body = kader_client.get(URL, {"posyandu": str(jejaring.melati.uuid)}).json()
+    worklist = body["worklist"]
+    assert worklist["as_of"] == today.isoformat()
+    items = {item["person"]: item for item in worklist["items"]}
+    absent = items[str(melati_worklist["absent"].uuid)]
+    assert absent["reasons"] == [
+        {
+            "code": "absent",
+            "label": "Tidak datang pada hari buka posyandu terakhir",
+            "icon": "▲",
+            "tone": "warn",
+        }
+    ]
+    assert absent["last_home_visit"] == (today - dt.timedelta(1)).isoformat()
+    assert absent["overdue"] == []
+    overdue = items[str(melati_worklist["overdue"].uuid)]
+    assert [r["code"] for r in overdue["reasons"]] == ["immunization.overdue"]
+    assert overdue["reasons"][0]["label"] == "Imunisasi terlambat"
+    assert overdue["last_home_visit"] is None
+    doses = {d["vaccine"]: d for d in overdue["overdue"]}
+    assert doses["dpt_hb_hib1"]["label"] == "DPT-HB-Hib 1"
+    assert doses["dpt_hb_hib1"]["due_date"] < add_months(today, -1).isoformat()
+    assert "bcg" not in doses  # missed after the first birthday, not overdue
+    assert str(melati_worklist["well"].uuid) not in items
+    # The order of /kunjungan-rumah/: the most pressing reason first (overdue before absent).
+    name = {p["uuid"]: p["name"] for p in body["persons"]}
+    assert [name[item["person"]] for item in worklist["items"]] == [
+        "Bunga Terlambat",
+        "Ayu Absen",
+    ]
+    page = kader_client.get("/kunjungan-rumah/").content.decode()
+    assert page.index("Bunga Terlambat") < page.index("Ayu Absen")
+    assert "Citra Sehat" not in page
+
+
+def test_snapshot_worklist_never_names_another_posyandus_persons(
+    jejaring, kader_client, client, melati_worklist
+):
+    body = kader_client.get(URL, {"posyandu": str(jejaring.melati.uuid)}).json()
+    melati = {item["person"] for item in body["worklist"]["items"]}
+    neighbour = str(melati_worklist["neighbour"].uuid)
+    assert neighbour not in melati
+    assert melati <= {p["uuid"] for p in body["persons"]}
+    client.force_login(jejaring.user("bidan_rina"))  # Mawar is one of her pustu's posyandu
+    body = client.get(URL, {"posyandu": str(jejaring.mawar.uuid)}).json()
+    assert [item["person"] for item in body["worklist"]["items"]] == [neighbour]
+    assert body["worklist"]["items"][0]["last_home_visit"] == timezone.localdate().isoformat()

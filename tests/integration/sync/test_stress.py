@@ -4,8 +4,12 @@ arrival order converges to the same state (issue "Offline-first for the kader").
 from __future__ import annotations
 
 from django.apps import apps
+from django.db.models import Count
 
-from posyandu.sync.models import RecordAlias, SyncReview
+from posyandu.audit.models import AuditEvent
+from posyandu.registry.models import Household, Person
+from posyandu.sync.models import RecordAlias, SyncReceipt, SyncReview
+from posyandu.visits.models import ImmunizationGiven, Measurement, ServiceGiven, Visit
 from tests.integration.sync.workload import (
     build_workload,
     canonical_dump,
@@ -34,6 +38,21 @@ def test_week_of_offline_work_converges(jejaring):
     assert not SyncReview.objects.exists()
     first = canonical_dump(jejaring.melati, work.labels)
     assert len(first["persons"]) == 170
+    # Written in bulk per batch, still one audit event per change and a receipt per event.
+    audited = dict(AuditEvent.objects.values_list("action").annotate(n=Count("id")))
+    assert audited == {
+        "household.create": Household.objects.count(),
+        "person.create": Person.objects.count(),
+        "person.update": 10,
+        "service_day.open": 7,
+        "visit.register": Visit.objects.count(),
+        "sync.alias": RecordAlias.objects.count(),
+        "measurement.record": Measurement.objects.count(),
+        "service.record": ServiceGiven.objects.count(),
+        "immunization.record": ImmunizationGiven.objects.count(),
+        "visit.counsel": Visit.objects.exclude(counselling_topics=[]).count(),
+    }
+    assert SyncReceipt.objects.count() == work.count()
 
     counts = _row_counts()
     replay = ingest_in_order(work)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid as uuid_lib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -208,19 +209,27 @@ def build_workload(
     return Workload(posyandu, owner, events, labels, phases)
 
 
-def ingest_in_order(work: Workload, batch: int = 250) -> list[dict[str, Any]]:
+# What receives a batch: `events_ingest`, or the bench's timed stand-in for the API.
+Send = Callable[..., list[dict[str, Any]]]
+
+
+def ingest_in_order(
+    work: Workload, batch: int = 250, send: Send = events_ingest
+) -> list[dict[str, Any]]:
     """Send each phone's events phase by phase, in batches; return every result."""
     results = []
     for phase in work.phases:
         for device, events in phase.items():
             for start in range(0, len(events), batch):
-                results += events_ingest(
+                results += send(
                     user=work.users[device], device=device, events=events[start : start + batch]
                 )
     return results
 
 
-def ingest_shuffled(work: Workload, seed: int = 11, batch: int = 250) -> int:
+def ingest_shuffled(
+    work: Workload, seed: int = 11, batch: int = 250, send: Send = events_ingest
+) -> int:
     """Send the events in a random order, resending the `waiting` ones until none is left;
     return how many rounds it took (each result must end accepted or conflict)."""
     pending = [(device, event) for device, evs in work.events.items() for event in evs]
@@ -236,7 +245,7 @@ def ingest_shuffled(work: Workload, seed: int = 11, batch: int = 250) -> int:
                 mine = [e for d, e in chunk if d == device]
                 for event, result in zip(
                     mine,
-                    events_ingest(user=work.users[device], device=device, events=mine),
+                    send(user=work.users[device], device=device, events=mine),
                     strict=True,
                 ):
                     assert result["status"] in ("accepted", "waiting"), result

@@ -288,3 +288,48 @@ def test_person_update_rolls_back_when_the_audit_fails(jejaring, monkeypatch):
         person_update(user=jejaring.user("kader_sari"), person=person, name="Siti Aminah")
     person.refresh_from_db()
     assert person.name == "Siti"
+
+
+@pytest.mark.parametrize(
+    ("changes", "found"),
+    [
+        ({}, True),  # same name (spaced and cased otherwise), birth date and household
+        ({"name": "Siti Rahayu"}, False),
+        ({"birth_date": dt.date(2025, 3, 3)}, False),
+        ({"household": None}, True),  # no household or mother: the posyandu tells
+        ({"household": "other"}, False),
+        ({"nik": "same"}, True),  # the same NIK, whatever the name
+    ],
+)
+def test_duplicate_candidates_among_a_batch_pool_match_the_query(jejaring, changes, found):
+    """A sync batch reads its candidates once (`duplicate_pool`) and looks among them: the
+    same persons as the query of a single registration."""
+    born = dt.date(2025, 3, 2)
+    household = HouseholdFactory(posyandu=jejaring.melati)
+    first = PersonFactory(
+        posyandu=jejaring.melati, name="Siti Aminah", birth_date=born, household=household,
+        nik=nik_for(born, "F"),
+    )  # fmt: skip
+    PersonFactory(posyandu=jejaring.kenanga, name="Siti Aminah", birth_date=born)  # not seen
+    values = {
+        "posyandu": jejaring.melati,
+        "name": " siti  AMINAH",
+        "birth_date": born,
+        "household": household,
+        "mother": None,
+        "nik": None,
+    } | changes
+    if values["household"] == "other":
+        values["household"] = HouseholdFactory(posyandu=jejaring.melati)
+    if values["household"] is None:
+        first.household = None
+        first.save()
+    if values["nik"] == "same":
+        values |= {"nik": first.nik, "name": "Nama Lain", "birth_date": dt.date(2025, 1, 1)}
+    sari = jejaring.user("kader_sari")
+    pool = services.duplicate_pool(
+        sari, birth_dates=[values["birth_date"]], niks=[values["nik"]] if values["nik"] else []
+    )
+    by_query = services.duplicate_candidates(sari, values)
+    assert services.duplicate_candidates(sari, values, among=pool) == by_query
+    assert by_query == ([first] if found else [])

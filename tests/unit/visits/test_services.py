@@ -366,3 +366,45 @@ def test_measurement_correct_still_checks_plausibility(jejaring, small_posyandu)
         )
     assert caught.value.error_dict["weight_kg"][0].params["value"] == "0,1"
     assert Measurement.objects.count() == 1
+
+
+def test_a_deferring_batch_writes_the_same_rows_at_its_flush(jejaring, small_posyandu):
+    """The sync's batch: the same checks and rows as one service call at a time, written
+    together at the end (nothing before)."""
+    from posyandu.visits.batch import VisitBatch
+
+    sari = jejaring.user("kader_sari")
+    batch = VisitBatch(sari, defer=True)
+    visit_uuid, weight_uuid = uuid.uuid4(), uuid.uuid4()
+    with batch.step():
+        visit = services.visit_register(
+            user=sari,
+            uuid=visit_uuid,
+            service_day=small_posyandu.day,
+            person=small_posyandu.baby,
+            within=batch,
+        )
+    with batch.step():
+        services.measurement_record(
+            user=sari, uuid=weight_uuid, visit=visit, values={"weight_kg": "8,4"}, within=batch
+        )
+    with pytest.raises(ValidationError), batch.step():  # refused as it would be alone
+        services.measurement_record(
+            user=sari, uuid=uuid.uuid4(), visit=visit, values={"weight_kg": "850"}, within=batch
+        )
+    again = services.visit_register(
+        user=sari,
+        uuid=uuid.uuid4(),
+        service_day=small_posyandu.day,
+        person=small_posyandu.baby,
+        within=batch,
+    )
+    assert again is visit  # the check-in held by the batch counts
+    assert not Visit.objects.exists()
+    batch.flush()
+    stored = Visit.objects.get()
+    assert (stored.uuid, stored.measured_at is not None) == (visit_uuid, True)
+    assert Measurement.objects.get().weight_kg == Decimal("8.40")
+    assert Measurement.objects.get().uuid == weight_uuid
+    small_posyandu.day.refresh_from_db()
+    assert small_posyandu.day.status == ServiceDay.Status.OPEN
