@@ -18,11 +18,13 @@ import multiprocessing
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from django.db import connection, connections, transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from posyandu.core.errors import RulesError
 from posyandu.core.indicators import Month, indicator_rules, indicators_for_month, rules_version
+from posyandu.pws import workers as workers_entry
 from posyandu.pws.mappers import PosyanduFacts, posyandu_facts
 from posyandu.pws.models import MonthlyRollup
 from posyandu.regions.models import Facility
@@ -85,20 +87,24 @@ def rollup_rebuild(*, months: Sequence[dt.date], workers: int = 1) -> int:
         and not connection.in_atomic_block
     )
     if parallel:
-        connections.close_all()  # each process opens its own connection
-        context = multiprocessing.get_context("fork")
+        # Fresh interpreters ("spawn"), not forks: a forked child would share the parent's
+        # open database sockets (those of other threads too) and lose sync with the server.
         chunks = [(ids[i::workers], months) for i in range(min(workers, len(ids)))]
-        with ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
-            total = sum(pool.map(_rebuild_chunk, chunks))
+        with ProcessPoolExecutor(
+            len(chunks),
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=workers_entry.start,
+            initargs=(settings.DATABASES,),
+        ) as pool:
+            total = sum(pool.map(workers_entry.rebuild, chunks))
     else:
-        total = _rebuild_chunk((ids, months))
+        total = rebuild_posyandu(ids, months)
     logger.info("pws: rebuilt %d months, %d rollup rows", len(set(months)), total)
     return total
 
 
-def _rebuild_chunk(chunk: tuple[list[int], list[dt.date]]) -> int:
+def rebuild_posyandu(ids: list[int], months: list[dt.date]) -> int:
     """Refresh the given posyandu (ids) for `months`; return the rows kept."""
-    ids, months = chunk
     total = 0
     places = Facility.objects.select_related("region").in_bulk(ids)
     for pk in ids:
