@@ -9,14 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import dateformat
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from posyandu.core.indicators import Definition, Month, goal, spm_coverage, spm_rules
@@ -28,7 +30,24 @@ from posyandu.web.labels import Look
 
 def month_label(month: dt.date) -> str:
     """Return the month as its (localised) name and year, e.g. 'Oktober 2026'."""
+    # A dashboard names the same twelve months on every card: formatted once per language.
+    return _month_label(month, get_language())
+
+
+@lru_cache(maxsize=256)
+def _month_label(month: dt.date, language: str | None) -> str:
     return dateformat.format(month, "F Y")
+
+
+def indicator_url(code: str, query: str) -> str:
+    """Return the address of an indicator's page, keeping the month and level (`query`)."""
+    return f"{_indicator_path(code, get_script_prefix())}?{query}"
+
+
+@lru_cache(maxsize=1024)
+def _indicator_path(code: str, prefix: str) -> str:
+    # The prefix is part of the key: the path reversed under one is not reused under another.
+    return reverse("pws:indicator", args=[code])
 
 
 def value_text(reading: Reading) -> str:
@@ -144,7 +163,7 @@ def card(code: str, series: list[Reading | None], query: str) -> Card:
             target=aim,
             decimals=0 if current.definition.kind == "count" else 1,
         ),
-        url=f"{reverse('pws:indicator', args=[code])}?{query}",
+        url=indicator_url(code, query),
     )
 
 
@@ -223,8 +242,8 @@ def spm_rows(
                 target=target_text(service.definition, month),
                 look=status_look(shown),
                 contribution=service.contribution,
-                served_url=f"{reverse('pws:indicator', args=[service.numerator])}?{query}",
-                target_url=f"{reverse('pws:indicator', args=[service.registered])}?{query}",
+                served_url=indicator_url(service.numerator, query),
+                target_url=indicator_url(service.registered, query),
             )
         )
     return rows

@@ -1,8 +1,10 @@
 """Read the PWS: dashboards and drill-downs from the rollups, person lists from the facts.
 
-Every number of the dashboard and the drill-down comes from `MonthlyRollup` (never a scan of
-the facts), summed over the posyandu of the user's area (`area_posyandu_for`) and grouped up
-the jejaring (posyandu, desa, Pustu, Puskesmas, kabupaten) in a fixed number of queries.
+Every number of the dashboard and the drill-down comes from the rollups (never a scan of the
+facts): an area that is a region (desa, kecamatan, kabupaten, province) reads its own
+`RegionRollup` rows; any other area (a posyandu, Pustu or Puskesmas) sums the `MonthlyRollup`
+rows of its posyandu (`area_posyandu_for`). Breakdowns group the posyandu rows up the jejaring
+(posyandu, desa, Pustu, Puskesmas, kabupaten). A fixed number of queries either way.
 Names appear only in `pws_indicator_persons`, computed live for one posyandu of
 `posyandu_for(user)`; for anyone else, desa officials and Pokjanal included, it finds nothing.
 """
@@ -28,12 +30,14 @@ from posyandu.core.indicators import (
     indicator_members,
     indicator_rules,
     judge,
+    median_codes,
     movement,
     value,
 )
 from posyandu.core.indicators import combine as combine_tallies
+from posyandu.pws.levels import level_of
 from posyandu.pws.mappers import posyandu_facts
-from posyandu.pws.models import MonthlyRollup
+from posyandu.pws.models import MonthlyRollup, RegionRollup, median_values
 from posyandu.regions.models import Facility, Region
 from posyandu.registry.models import Person
 
@@ -63,6 +67,8 @@ class Area:
     posyandu: QuerySet[Facility]
     names_allowed: bool
     default_level: str
+    # The Kemendagri code of the area when it is a region: its totals are its region rollups.
+    region_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,7 @@ def pws_area(user: AnyUser) -> Area | None:
         posyandu=area_posyandu_for(user),
         names_allowed=membership.role not in AGGREGATE_ONLY_ROLES,
         default_level=_default_level(membership.role, membership.region),
+        region_code=None if membership.region is None else membership.region.code,
     )
 
 
@@ -127,22 +134,35 @@ def trend_months(month: dt.date, count: int = TREND_MONTHS) -> list[dt.date]:
 def area_trend(
     area: Area, months: Sequence[dt.date], codes: Iterable[str]
 ) -> dict[tuple[dt.date, str], Reading]:
-    """Return the area's readings by (month, code), summed from the rollups (two queries)."""
+    """Return the area's readings by (month, code), from the rollups (one or two queries)."""
     codes = list(codes)
-    rows = MonthlyRollup.objects.filter(posyandu__in=area.posyandu, month__in=list(months))
-    tallies = _sum_rollups(rows, codes, key=F("month"))
+    tallies = _area_tallies(area, list(months), codes)
     out: dict[tuple[dt.date, str], Reading] = {}
     for month in months:
         try:
             rules = rules_for_month(month)
         except RulesError:
             continue  # before the first indicator rules: no reading, a gap in the trend
-        by_code = rules.by_code  # a property that builds its dict on every read
+        by_code = rules.by_code
         for code in codes:
             if code in by_code:
                 tally = tallies.get((month, code), Tally(0, 0))
                 out[month, code] = Reading(by_code[code], tally, month)
     return out
+
+
+def _area_tallies(
+    area: Area, months: list[dt.date], codes: list[str]
+) -> dict[tuple[object, str], Tally]:
+    """Return the area's tallies by (month, code): its region's rows, else its posyandu's summed."""
+    level = None if area.region_code is None else level_of(area.region_code)
+    if level is None:
+        rows = MonthlyRollup.objects.filter(posyandu__in=area.posyandu, month__in=months)
+        return _sum_rollups(rows, codes, key=F("month"))
+    found = RegionRollup.objects.filter(
+        level=level, region_code=area.region_code, month__in=months, indicator__in=codes
+    ).values_list("month", "indicator", "numerator", "denominator", median_values())
+    return {(m, code): Tally(num, den, tuple(values or ())) for m, code, num, den, values in found}
 
 
 def area_breakdown(area: Area, month: dt.date, codes: Iterable[str], level: str) -> list[Group]:
@@ -155,7 +175,7 @@ def area_breakdown(area: Area, month: dt.date, codes: Iterable[str], level: str)
     rows = MonthlyRollup.objects.filter(posyandu__in=area.posyandu, month=month)
     tallies = _sum_rollups(rows, codes, key=_ROLLUP_KEYS[level])
     groups = []
-    by_code = rules.by_code  # a property that builds its dict on every read
+    by_code = rules.by_code
     for key, name, uuid in _places(area, level):
         readings = {
             code: Reading(by_code[code], tallies.get((key, code), Tally(0, 0)), month)
@@ -254,7 +274,7 @@ def _sum_rollups(
         .order_by()
     )
     out = {(r["group_key"], r["indicator"]): Tally(r["num"], r["den"]) for r in sums}
-    medians = [c for c in codes if c in _median_codes()]
+    medians = [c for c in codes if c in median_codes()]
     if medians:
         merged: dict[tuple[object, str], list[int]] = defaultdict(list)
         for group_key, code, values in (
@@ -267,14 +287,6 @@ def _sum_rollups(
             num, den = out.get(pair, Tally(0, 0))[:2]
             out[pair] = Tally(num, den, tuple(sorted(values)))
     return out
-
-
-def _median_codes() -> frozenset[str]:
-    from posyandu.core.indicators import all_indicator_rules
-
-    return frozenset(
-        d.code for r in all_indicator_rules() for d in r.definitions if d.kind == "median"
-    )
 
 
 def _places(area: Area, level: str) -> list[tuple[object, str, str | None]]:

@@ -8,6 +8,12 @@ give the same rows. `rollup_refresh` and `rollup_rebuild` therefore agree row fo
 
 Each month is computed under the indicator rules in force on its last day; a month before
 the first version of those rules has no rollup.
+
+The region rollups (desa, kecamatan, kabupaten, province) are re-summed in the transaction that
+writes a posyandu's rows: its desa from the desa's posyandu rows, each level above from the
+level below (`levels.sum_levels`), so a region's page reads its own rows. On PostgreSQL these
+transactions take one advisory lock, so two refreshes of one kabupaten sum one after the other
+and neither misses the other's rows.
 """
 
 from __future__ import annotations
@@ -15,18 +21,27 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import multiprocessing
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Case, Q
 from django.utils import timezone
 
 from posyandu.core.errors import RulesError
-from posyandu.core.indicators import Month, indicator_rules, indicators_for_month, rules_version
+from posyandu.core.indicators import (
+    Month,
+    Tally,
+    indicator_rules,
+    indicators_for_month,
+    rules_version,
+)
+from posyandu.pws import levels
 from posyandu.pws import workers as workers_entry
 from posyandu.pws.mappers import PosyanduFacts, posyandu_facts
-from posyandu.pws.models import MonthlyRollup
+from posyandu.pws.models import MonthlyRollup, RegionRollup, median_values
 from posyandu.regions.models import Facility
 
 logger = logging.getLogger(__name__)
@@ -35,6 +50,8 @@ logger = logging.getLogger(__name__)
 # further back than this; older months change only by `pws_rebuild`.
 LIVE_MONTHS = 24
 _UPDATED = ["numerator", "denominator", "values", "computed_at", "rules_version"]
+# The pg_advisory_xact_lock key every rollup write takes ("PWS" in ASCII).
+_ROLLUP_LOCK = 0x505753
 
 
 def rollup_refresh(*, posyandu: Facility, month: dt.date) -> int:
@@ -43,36 +60,192 @@ def rollup_refresh(*, posyandu: Facility, month: dt.date) -> int:
 
 
 def rollup_refresh_months(*, posyandu: Facility, months: Iterable[dt.date]) -> int:
-    """Recompute several months of one posyandu, reading its facts once; return rows kept."""
+    """Recompute several months of one posyandu, reading its facts once, and the sums of its
+    regions for those months; return the posyandu rows kept."""
+    return _refresh(posyandu, months, regions=True)
+
+
+def _refresh(posyandu: Facility, months: Iterable[dt.date], *, regions: bool) -> int:
     firsts = sorted({Month.of(m).first for m in months})
     if not firsts:
         return 0
-    facts = posyandu_facts(posyandu)
+    facts = posyandu_facts(posyandu, with_rows=False)
     computed_at = timezone.now()
-    by_month = {m: _rows(posyandu, m, facts, computed_at) for m in firsts}
+    rows = [row for m in firsts for row in _rows(posyandu, m, facts, computed_at)]
+    code = posyandu.region.code
     with transaction.atomic():
-        for month, rows in by_month.items():
-            # An indicator that went back to zero has no row any more.
-            MonthlyRollup.objects.filter(posyandu=posyandu, month=month).exclude(
-                indicator__in=[row.indicator for row in rows]
-            ).delete()
-        kept = [row for rows in by_month.values() for row in rows]
-        MonthlyRollup.objects.bulk_create(
-            kept,
-            update_conflicts=True,
-            unique_fields=["posyandu", "month", "indicator"],
-            update_fields=_UPDATED,
+        _lock_rollups()
+        # Its own stored rows, and with the regions those of the other posyandu of its desa.
+        place = Q(posyandu__region__code=code) if regions else Q(posyandu=posyandu)
+        stored = (
+            MonthlyRollup.objects.filter(place, month__in=firsts)
+            .order_by()
+            .values_list("posyandu_id", "pk", *_tally_columns(), "rules_version")
         )
-    return len(kept)
+        mine, others = [], []
+        for row in stored:
+            (mine if row[0] == posyandu.pk else others).append(row[1:])
+        _store_rows(mine, rows)
+        if regions:
+            desa = [(code, *row[1:-1]) for row in others]
+            desa += [
+                (code, r.month, r.indicator, r.numerator, r.denominator, r.values) for r in rows
+            ]
+            _resum_chain(code, firsts, _as_rows(desa), computed_at)
+    return len(rows)
+
+
+def _store_rows(stored: list[tuple[object, ...]], rows: list[MonthlyRollup]) -> None:
+    """Make a posyandu's `stored` rows (pk, month, indicator, numerator, denominator, values,
+    rules version) equal to `rows`, writing only what changed (one weighing changes a few
+    indicators of its month). An indicator back at zero has no row."""
+    old = {
+        (m, code): (pk, (num, den, values or [], version))
+        for pk, m, code, num, den, values, version in stored
+    }
+    new = {(r.month, r.indicator): r for r in rows}
+    _delete(MonthlyRollup, [pk for key, (pk, _) in old.items() if key not in new])
+    changed = [
+        row
+        for key, row in new.items()
+        if key not in old
+        or old[key][1] != (row.numerator, row.denominator, row.values, row.rules_version)
+    ]
+    MonthlyRollup.objects.bulk_create(
+        changed,
+        update_conflicts=True,
+        unique_fields=["posyandu", "month", "indicator"],
+        update_fields=_UPDATED,
+    )
+
+
+def region_rollup_rebuild(*, months: Sequence[dt.date]) -> int:
+    """Re-sum every region's rollups of `months` from the posyandu rollups; return rows kept.
+
+    One transaction per month (a kabupaten month is ~100,000 posyandu rows). `pws_rebuild`
+    runs it after the posyandu rows; alone (`pws_rebuild --regions-only`) it catches the
+    regions up after a posyandu was moved to another desa, which no fact signal reports.
+    """
+    total = 0
+    for month in sorted({Month.of(m).first for m in months}):
+        with transaction.atomic():
+            _lock_rollups()
+            rows = (
+                MonthlyRollup.objects.filter(month=month)
+                .order_by()
+                .values_list("posyandu__region__code", *_tally_columns())
+            )
+            sums = levels.sum_levels(_as_rows(rows))
+            stored = RegionRollup.objects.filter(month=month).values_list(
+                "pk", "level", "region_code", *_tally_columns()
+            )
+            total += _store_sums(stored.order_by(), sums, timezone.now())
+    return total
+
+
+def _resum_chain(
+    code: str, months: list[dt.date], desa_rows: Iterable[levels.Row], computed_at: dt.datetime
+) -> None:
+    """Re-sum the regions a posyandu of region `code` counts in (four levels), for `months`.
+
+    Its desa from `desa_rows` (every posyandu row of the desa, the refreshed ones new), each
+    level above from the new row below it and the stored rows of the other regions of that
+    level: one read, whatever the region sizes; only the rows that changed are written.
+    """
+    chain = levels.chain(code)
+    own, others = Q(), Q()
+    for level, key in chain:
+        own |= Q(level=level, region_code=key)
+    for (level, key), (_, parent), (_, length) in zip(
+        chain, chain[1:], levels.REGION_LEVELS[1:], strict=False
+    ):
+        # Rows of `level` within `parent`, but not the one being re-summed.
+        within = Q(region_code=parent)  # a code shorter than its level's has no region below
+        if len(parent) == length:
+            within = Q(region_code__startswith=parent)
+        others |= Q(level=level) & within & ~Q(region_code=key)
+    stored = RegionRollup.objects.filter(own | others, month__in=months).order_by()
+    mine, siblings = [], defaultdict(list)
+    for pk, level, region_code, *tally in stored.values_list(
+        "pk", "level", "region_code", *_tally_columns()
+    ):
+        if (level, region_code) in chain:
+            mine.append((pk, level, region_code, *tally))
+        else:
+            siblings[level].extend(_as_rows([(region_code, *tally)]))
+    _store_sums(mine, levels.sum_levels(desa_rows, siblings), computed_at)
+
+
+def _tally_columns() -> tuple[str | Case, ...]:
+    """Return the columns of a stored tally: month, indicator, numerator, denominator, values
+    (of the median indicators only)."""
+    return ("month", "indicator", "numerator", "denominator", median_values())
+
+
+def _as_rows(rows: Iterable[tuple[object, ...]]) -> Iterator[levels.Row]:
+    """Return (code, month, indicator, tally) of rows read with `_tally_columns` after a code."""
+    for code, month, indicator, numerator, denominator, values in rows:
+        yield code, month, indicator, Tally(numerator, denominator, tuple(values or ()))
+
+
+def _store_sums(
+    stored: Iterable[tuple[object, ...]], sums: dict[levels.Key, Tally], computed_at: dt.datetime
+) -> int:
+    """Make the `stored` region rows (pk, level, code, month, indicator, numerator,
+    denominator, values) equal to the non-zero `sums`, writing only what changed; return the
+    rows kept."""
+    new = {key: tally for key, tally in sums.items() if tally.numerator or tally.denominator}
+    old = {
+        (level, code, month, indicator): (pk, Tally(num, den, tuple(values or ())))
+        for pk, level, code, month, indicator, num, den, values in stored
+    }
+    _delete(RegionRollup, [pk for key, (pk, _) in old.items() if key not in new])
+    changed = [
+        RegionRollup(
+            level=level,
+            region_code=code,
+            month=month,
+            indicator=indicator,
+            numerator=tally.numerator,
+            denominator=tally.denominator,
+            values=list(tally.values),
+            computed_at=computed_at,
+        )
+        for (level, code, month, indicator), tally in new.items()
+        if old.get((level, code, month, indicator), (0, None))[1] != tally
+    ]
+    RegionRollup.objects.bulk_create(
+        changed,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["level", "region_code", "month", "indicator"],
+        update_fields=["numerator", "denominator", "values", "computed_at"],
+    )
+    return len(new)
+
+
+def _delete(model: type[MonthlyRollup] | type[RegionRollup], pks: list[int]) -> None:
+    if pks:
+        model.objects.filter(pk__in=pks).delete()
+
+
+def _lock_rollups() -> None:
+    """Wait for any other transaction writing rollups to end (PostgreSQL; SQLite has one writer
+    at a time anyway). Held until this transaction ends, so each writer reads the rows it
+    re-sums or compares with after the others committed theirs."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ROLLUP_LOCK])
 
 
 def rollup_rebuild(*, months: Sequence[dt.date], workers: int = 1) -> int:
     """Recompute `months` of every posyandu from the facts; return the number of rows kept.
 
     With `workers` > 1 on PostgreSQL (outside a transaction) the posyandu are shared among
-    that many processes, each refreshing whole posyandu with `rollup_refresh_months`: the same
-    rows as one process, in a fraction of the time on a multi-core server. Elsewhere (SQLite,
-    inside a transaction, whose rows other processes could not see) it runs in this process.
+    that many processes, each refreshing whole posyandu as `rollup_refresh_months` does: the
+    same rows as one process, in a fraction of the time on a multi-core server. Elsewhere
+    (SQLite, inside a transaction, whose rows other processes could not see) it runs in this
+    process. The region rollups are re-summed once at the end.
     """
     ids = list(
         Facility.objects.filter(kind=Facility.Kind.POSYANDU)
@@ -99,16 +272,22 @@ def rollup_rebuild(*, months: Sequence[dt.date], workers: int = 1) -> int:
             total = sum(pool.map(workers_entry.rebuild, chunks))
     else:
         total = rebuild_posyandu(ids, months)
-    logger.info("pws: rebuilt %d months, %d rollup rows", len(set(months)), total)
+    regions = region_rollup_rebuild(months=months)
+    logger.info(
+        "pws: rebuilt %d months, %d rollup rows, %d region rows", len(set(months)), total, regions
+    )
     return total
 
 
 def rebuild_posyandu(ids: list[int], months: list[dt.date]) -> int:
-    """Refresh the given posyandu (ids) for `months`; return the rows kept."""
+    """Refresh the given posyandu (ids) for `months`; return the rows kept.
+
+    The regions are left to `region_rollup_rebuild`, once at the end.
+    """
     total = 0
     places = Facility.objects.select_related("region").in_bulk(ids)
     for pk in ids:
-        total += rollup_refresh_months(posyandu=places[pk], months=months)
+        total += _refresh(places[pk], months, regions=False)
     return total
 
 

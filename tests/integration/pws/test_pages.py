@@ -5,7 +5,7 @@ import re
 import pytest
 
 from posyandu.pws.models import MonthlyRollup
-from posyandu.pws.services import recent_months, rollup_rebuild
+from posyandu.pws.services import recent_months, region_rollup_rebuild, rollup_rebuild
 from posyandu.regions.models import Facility, Region
 from tests.factories import MembershipFactory
 from tests.unit.pws.facts import child, months_ago, this_month, weigh
@@ -192,6 +192,62 @@ def test_query_count_does_not_grow_with_the_number_of_posyandu(
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def _kabupaten_with(n, province):
+    """A kabupaten of n kecamatan, each one desa with a posyandu and a month of rollups (their
+    region sums made as `pws_rebuild` makes them); its dinkes analyst and a desa official."""
+    kab = Region.objects.create(code=f"{province}.01", name="Kab", level="kabupaten")
+    month = this_month()
+    for i in range(1, n + 1):
+        kec = Region.objects.create(
+            code=f"{kab.code}.{i:02d}", name=f"Kec {i}", level="kecamatan", parent=kab
+        )
+        desa = Region.objects.create(
+            code=f"{kec.code}.2001", name=f"Desa {i}", level="desa", parent=kec
+        )
+        pkm = Facility.objects.create(kind="puskesmas", name=f"PKM {i}", region=kec)
+        pustu = Facility.objects.create(kind="pustu", name=f"Pustu {i}", region=desa, parent=pkm)
+        pos = Facility.objects.create(kind="posyandu", name=f"P{i}", region=desa, parent=pustu)
+        MonthlyRollup.objects.bulk_create(
+            MonthlyRollup(
+                posyandu=pos,
+                month=month,
+                indicator=code,
+                numerator=3,
+                denominator=4,
+                values=[2, 5] if code == "ref_feedback_days" else [],
+                computed_at="2026-11-01T00:00Z",
+                rules_version="t",
+            )
+            for code in ("s", "d", "d_s", "n_d", "ref_feedback_days", "prev_stunting")
+        )
+    region_rollup_rebuild(months=[month])
+    first_desa = Region.objects.get(code=f"{kab.code}.01.2001")
+    return {
+        "dinkes": MembershipFactory(role="dinkes", region=kab).user,
+        "desa": MembershipFactory(role="desa", region=first_desa).user,
+    }
+
+
+@pytest.mark.parametrize("persona", ["dinkes", "desa"])
+@pytest.mark.parametrize("url", ["/pws/", "/pws/indikator/d_s/"])
+def test_query_count_of_a_region_does_not_grow_with_its_size(
+    client, db, url, persona, django_assert_max_num_queries
+):
+    counts = []
+    for n, province in ((2, "53"), (10, "54")):
+        client.force_login(_kabupaten_with(n, province)[persona])
+        with django_assert_max_num_queries(12) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_a_kabupaten_dashboard_shows_the_sum_of_its_posyandu(client, db):
+    client.force_login(_kabupaten_with(10, "55")["dinkes"])
+    text = client.get("/pws/").content.decode()
+    assert "30 / 40" in text  # D/S: 3 of 4 in each of the ten posyandu
 
 
 def test_the_first_month_with_rules_shows_gaps_before_it(client, weighed):

@@ -13,6 +13,7 @@ from posyandu.pws.selectors import (
     pws_indicator_persons,
     rank,
 )
+from posyandu.pws.services import region_rollup_rebuild
 from tests.unit.pws.facts import child, this_month, weigh
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,8 @@ def rolled(jejaring):
     _put(jejaring.kenanga, "d_s", 1, 4)
     _put(jejaring.melati, "ref_feedback_days", 3, 2, [1, 2])
     _put(jejaring.mawar, "ref_feedback_days", 30, 1, [30])
+    # Rows put directly, as by a bulk load: their region sums made as `pws_rebuild` makes them.
+    region_rollup_rebuild(months=[this_month()])
     return jejaring
 
 

@@ -30,6 +30,7 @@ from posyandu.core.indicators.rules import (
     Target,
     all_indicator_rules,
     indicator_rules,
+    median_codes,
 )
 from posyandu.core.indicators.spm import (
     SpmCoverage,
@@ -68,6 +69,7 @@ __all__ = [
     "indicators_for_month",
     "judge",
     "median",
+    "median_codes",
     "movement",
     "rules_version",
     "spm_coverage",

@@ -39,7 +39,7 @@ def indicators_for_month(
 ) -> dict[str, Tally]:
     """Return the tally of every indicator for the month that holds `month`."""
     members = indicator_members(persons, month, rules)
-    tallies = {code: combine(_as_tally(m) for m in found) for code, found in members.items()}
+    tallies = {code: _tally_of(found) for code, found in members.items()}
     held = activity.service_days_held(service_days, Month.of(month), rules.params)
     for code in POSYANDU_CODES & set(tallies):
         tallies[code] = Tally(held, 0)
@@ -55,36 +55,53 @@ def indicator_members(
     found: dict[str, list[Member]] = {d.code: [] for d in rules.definitions}
     months = [PersonMonth(f, the_month, rules.params.pregnancy_max_weeks) for f in persons]
     counted = [pm for pm in months if pm.counted]
-    using = _definitions_using(rules)
-    for pm, (counts, values) in zip(counted, _counts_of(counted, rules), strict=True):
-        touched = {d.code: d for code in (*counts, *values) for d in using.get(code, ())}
-        for d in touched.values():
-            member = _member(pm.facts.id, d, counts, values)
-            if member is not None:
-                found[d.code].append(member)
+    for made in _members_of(counted, rules):
+        for code, member in made:
+            found[code].append(member)
     return {code: tuple(members) for code, members in found.items()}
 
 
-# Counts already made, by (person's facts, month, rules version): the same facts always count
-# the same, so a refresh after one new weighing recomputes only the person who changed.
-_MEMO: dict[tuple[PersonFacts, dt.date, str], tuple[Counts, Values]] = {}
+Made = tuple[tuple[str, Member], ...]  # one person's (indicator code, member) pairs
+# Members already made, by (person id, month, rules version), with the facts they were made
+# from: the same facts always count the same, so a refresh after one new weighing counts only
+# the person who changed. One entry per person-month (newer facts replace older ones), and a
+# lookup compares the person's facts once rather than hashing all of them on every access.
+_MEMO: dict[tuple[str, dt.date, str], tuple[PersonFacts, Made]] = {}
 _MEMO_MAX = 20_000
 
 
-def _counts_of(months: list[PersonMonth], rules: IndicatorRules) -> list[tuple[Counts, Values]]:
-    """Return each person's counts, from the memo or made now (new ones assessed in a batch)."""
-    keys = [(pm.facts, pm.month.first, rules.version) for pm in months]
-    new = [pm for pm, key in zip(months, keys, strict=True) if key not in _MEMO]
+def _members_of(months: list[PersonMonth], rules: IndicatorRules) -> list[Made]:
+    """Return each person's members, from the memo or made now (new ones assessed in a batch)."""
+    keys = [(pm.facts.id, pm.month.first, rules.version) for pm in months]
+    known = [_MEMO.get(key) for key in keys]
+    new = [pm for pm, hit in zip(months, known, strict=True) if hit is None or hit[0] != pm.facts]
     _assess_in_batch(new, rules)
-    made = {id(pm): person_counts(pm, rules) for pm in new}
+    using = _definitions_using(rules)
+    made = {id(pm): _person_members(pm, rules, using) for pm in new}
     if len(_MEMO) + len(made) > _MEMO_MAX:
         _MEMO.clear()
     out = []
-    for pm, key in zip(months, keys, strict=True):
-        found = made.get(id(pm)) or _MEMO.get(key) or person_counts(pm, rules)
-        _MEMO[key] = found
+    for pm, key, hit in zip(months, keys, known, strict=True):
+        found = made.get(id(pm))
+        if found is None:  # not made now: in the memo, made from the same facts
+            found = hit[1] if hit is not None else _person_members(pm, rules, using)
+        _MEMO[key] = (pm.facts, found)
         out.append(found)
     return out
+
+
+def _person_members(
+    pm: PersonMonth, rules: IndicatorRules, using: Mapping[str, tuple[Definition, ...]]
+) -> Made:
+    """Return the indicators one person counts in this month, with her units in each."""
+    counts, values = person_counts(pm, rules)
+    touched = {d.code: d for code in (*counts, *values) for d in using.get(code, ())}
+    made = []
+    for d in touched.values():
+        member = _member(pm.facts.id, d, counts, values)
+        if member is not None:
+            made.append((d.code, member))
+    return tuple(made)
 
 
 def _assess_in_batch(months: list[PersonMonth], rules: IndicatorRules) -> None:
@@ -169,8 +186,12 @@ def _sum(terms: tuple[str, ...], counts: Mapping[str, int]) -> int:
     return total
 
 
-def _as_tally(member: Member) -> Tally:
-    return Tally(member.numerator, member.denominator, member.values)
+def _tally_of(members: Sequence[Member]) -> Tally:
+    """Return the sum of the members' units: `combine` of their tallies, without making them."""
+    values = sorted(v for m in members if m.values for v in m.values)
+    return Tally(
+        sum(m.numerator for m in members), sum(m.denominator for m in members), tuple(values)
+    )
 
 
 def _check_producible(rules: IndicatorRules) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal, NamedTuple
 
 from posyandu.core.assess import Dose, MeasurementRecord
@@ -119,7 +120,7 @@ class Month:
         """Return the month that holds `day`."""
         return cls(day.replace(day=1))
 
-    @property
+    @cached_property
     def last(self) -> dt.date:
         """Return the month's last day (the day every indicator is computed on)."""
         days = calendar.monthrange(self.first.year, self.first.month)[1]

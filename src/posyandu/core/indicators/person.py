@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import cached_property
 
 from posyandu.core.assess import Assessment, AssessmentInput, MeasurementRecord, Person, assess
 from posyandu.core.dates import Age
@@ -31,7 +32,7 @@ class PersonMonth:
         self._assessment: Assessment | None = None
         self._assessed = False
 
-    @property
+    @cached_property
     def counted(self) -> bool:
         """Return whether the person belongs to the month: born and known by its last day."""
         return self.facts.birth_date <= self.month.last and self.facts.known_from <= self.month.last

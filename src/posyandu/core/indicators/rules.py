@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Literal
 
 from posyandu.core.errors import RulesError
@@ -71,7 +71,7 @@ class IndicatorRules:
     definitions: tuple[Definition, ...]
     params: Params
 
-    @property
+    @cached_property
     def by_code(self) -> Mapping[str, Definition]:
         """Return the definitions by code."""
         return {d.code: d for d in self.definitions}
@@ -90,6 +90,14 @@ def indicator_rules(on: dt.date, version: str | None = None) -> IndicatorRules:
 def all_indicator_rules() -> tuple[IndicatorRules, ...]:
     """Return every version of the indicator rules, oldest first."""
     return tuple(_parsed(v.version) for v in family_versions(FAMILY))
+
+
+@cache
+def median_codes() -> frozenset[str]:
+    """Return the codes that are a median in any version: only their tallies carry values."""
+    return frozenset(
+        d.code for r in all_indicator_rules() for d in r.definitions if d.kind == "median"
+    )
 
 
 @cache

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import cache
 from typing import Literal
 
 from posyandu.core.indicators.model import Tally
@@ -38,7 +39,7 @@ def value(definition: Definition, tally: Tally) -> float | None:
 
 def goal(target: Target, month: dt.date) -> Fraction:
     """Return the target for the month (a prorated yearly target: value x month / 12)."""
-    base = Fraction(str(target.value))
+    base = _exact(target.value)
     return base * month.month / 12 if target.prorate else base
 
 
@@ -48,7 +49,7 @@ def judge(definition: Definition, tally: Tally, month: dt.date) -> Status | None
     found = exact_value(definition, tally)
     if target is None or found is None:
         return None
-    aim, margin = goal(target, month), Fraction(str(target.warn_within))
+    aim, margin = goal(target, month), _exact(target.warn_within)
     if target.direction == "min":
         if found >= aim:
             return "met"
@@ -65,6 +66,12 @@ def movement(current: float | None, previous: float | None) -> Movement | None:
     if current > previous:
         return "up"
     return "down" if current < previous else "same"
+
+
+@cache
+def _exact(number: float) -> Fraction:
+    """Return a target number as the exact fraction of its decimal text (80.0 → 80)."""
+    return Fraction(str(number))
 
 
 def median(values: Sequence[int]) -> Fraction | None:

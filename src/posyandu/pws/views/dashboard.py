@@ -50,17 +50,19 @@ def _sections(
     """Return the key cards by group, and every indicator's reading for the month."""
     rules = rules_for_month(month)
     months = trend_months(month)
-    readings = area_trend(area, months, [d.code for d in rules.definitions])
+    # Twelve months of the key indicators only; every indicator for the month itself.
+    trend = area_trend(area, months, rules.key_codes)
+    now = area_trend(area, [month], [d.code for d in rules.definitions])
     sections = []
     for group, title in labels.GROUPS.items():
         cards = [
-            present.card(code, [readings.get((m, code)) for m in months], query(month, level))
+            present.card(code, [trend.get((m, code)) for m in months], query(month, level))
             for code in rules.key_codes
             if rules.by_code[code].group == group
         ]
         if cards:
             sections.append({"title": title, "cards": cards})
-    return sections, [readings[month, d.code] for d in rules.definitions]
+    return sections, [now[month, d.code] for d in rules.definitions]
 
 
 def _league(area: Area, month: dt.date, level: str, rank_by: str) -> list[dict[str, object]]:
@@ -89,6 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rules = rules_for_month(month)
     membership = membership_of(request.user)
     estimates = {} if membership is None else estimates_for(membership, month.year)
+    kept = query(month, level)
     context = {
         "area": area,
         "month": month,
@@ -105,23 +108,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "rank_label": labels.indicator_label(rank_by),
         "sections": sections,
-        "table": [_row(r) for r in everything],
-        "spm": present.spm_rows(
-            {r.definition.code: r for r in everything}, month, estimates, query(month, level)
-        ),
+        "table": [_row(r, kept) for r in everything],
+        "spm": present.spm_rows({r.definition.code: r for r in everything}, month, estimates, kept),
         "spm_edit": estimate_place(request.user) is not None,
         "spm_estimated": bool(estimates),
         "league": _league(area, month, level, rank_by),
-        "query": query(month, level),
+        "query": kept,
         "league_query": query(month, level, urut=rank_by),
     }
     return render(request, "pws/dashboard.html", context)
 
 
-def _row(reading: Reading) -> dict[str, object]:
+def _row(reading: Reading, kept: str) -> dict[str, object]:
     code = reading.definition.code
     return {
-        "code": code,
+        "url": present.indicator_url(code, kept),
         "label": labels.indicator_label(code),
         "value": present.value_text(reading),
         "fraction": present.fraction_text(reading),

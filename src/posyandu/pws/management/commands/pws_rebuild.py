@@ -1,4 +1,5 @@
-"""`posyandu manage pws_rebuild`: recompute the PWS rollups of every posyandu from the facts."""
+"""`posyandu manage pws_rebuild`: recompute the PWS rollups of every posyandu from the facts,
+then their sums per region (`--regions-only`: only the sums, from the posyandu rollups)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from posyandu.pws.services import LIVE_MONTHS, recent_months, rollup_rebuild
+from posyandu.pws.services import (
+    LIVE_MONTHS,
+    recent_months,
+    region_rollup_rebuild,
+    rollup_rebuild,
+)
 
 
 class Command(BaseCommand):
@@ -30,6 +36,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--until", default=None, help="last month as YYYY-MM (default: the current month)"
         )
+        parser.add_argument(
+            "--regions-only",
+            action="store_true",
+            help="only re-sum the region rollups from the posyandu rollups (after moving a "
+            "posyandu to another desa)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["months"] < 1:
@@ -43,7 +55,10 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"--until must be YYYY-MM, not {options['until']!r}") from exc
         months = recent_months(until, options["months"])
+        span = f"{len(months)} months ({months[0]:%Y-%m} to {months[-1]:%Y-%m})"
+        if options["regions_only"]:
+            rows = region_rollup_rebuild(months=months)
+            self.stdout.write(f"PWS: {span}, {rows} region rows")
+            return
         rows = rollup_rebuild(months=months, workers=options["workers"])
-        self.stdout.write(
-            f"PWS: {len(months)} months ({months[0]:%Y-%m} to {months[-1]:%Y-%m}), {rows} rows"
-        )
+        self.stdout.write(f"PWS: {span}, {rows} rows")
