@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid as uuid_lib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, OuterRef, Prefetch, QuerySet, Subquery
@@ -69,37 +70,43 @@ def latest_service_days(posyandu: QuerySet[Facility], as_of: dt.date) -> dict[in
     return {day.posyandu_id: day for day in days}
 
 
-def _persons_with_facts(posyandu: QuerySet[Facility], as_of: dt.date) -> QuerySet[Person]:
+def with_current_facts(persons: QuerySet[Person], as_of: dt.date) -> QuerySet[Person]:
+    """Return the persons with the facts `assessments_of` reads prefetched: current (not
+    superseded) measurements and doses up to `as_of`, oldest first, and every pregnancy."""
     current = {"superseded_by__isnull": True, "date__lte": as_of}
+    return persons.prefetch_related(
+        Prefetch(
+            "measurements",
+            Measurement.objects.filter(**current).order_by("date", "id"),
+            to_attr="current_measurements",
+        ),
+        Prefetch(
+            "immunizations",
+            ImmunizationGiven.objects.filter(**current).order_by("date", "id"),
+            to_attr="current_immunizations",
+        ),
+        Prefetch(
+            "pregnancies",
+            Pregnancy.objects.order_by("-registered_on"),
+            to_attr="all_pregnancies",
+        ),
+    )
+
+
+def _persons_of(posyandu: QuerySet[Facility]) -> QuerySet[Person]:
     return (
         Person.objects.filter(posyandu__in=posyandu, merged_into__isnull=True)
         .select_related("posyandu__region", "household")
-        .prefetch_related(
-            Prefetch(
-                "measurements",
-                Measurement.objects.filter(**current).order_by("date", "id"),
-                to_attr="current_measurements",
-            ),
-            Prefetch(
-                "immunizations",
-                ImmunizationGiven.objects.filter(**current).order_by("date", "id"),
-                to_attr="current_immunizations",
-            ),
-            Prefetch(
-                "pregnancies",
-                Pregnancy.objects.order_by("-registered_on"),
-                to_attr="all_pregnancies",
-            ),
-        )
         .order_by("name", "pk")
     )
 
 
-def _assessed(persons: list[Person], as_of: dt.date) -> list[Assessment | None]:
-    """Return each person's assessment, None where her records cannot be assessed.
+def assessments_of(persons: list[Person], as_of: dt.date) -> list[Assessment | None]:
+    """Return each person's assessment, None where her records cannot be assessed (logged).
 
-    One batch (`assess_many`): the WHO z-scores of all the children in one call of each engine,
-    several times faster than one `assess` per person on a posyandu of a thousand.
+    The persons come from `with_current_facts`. One batch (`assess_many`): the WHO z-scores of
+    all the children in one call of each engine, several times faster than one `assess` per
+    person on a posyandu of a thousand. A fault that is not the person's data is raised.
     """
     out: list[Assessment | None] = [None] * len(persons)
     records, index = [], []
@@ -134,15 +141,23 @@ def _unassessable(person: Person, error: InputError) -> None:
 
 
 def home_visit_worklist(
-    *, user: AnyUser, as_of: dt.date, posyandu: Facility | None = None
+    *,
+    user: AnyUser,
+    as_of: dt.date,
+    posyandu: Facility | None = None,
+    assessed: Mapping[int, Assessment | None] | None = None,
 ) -> list[WorklistRow]:
     """Return who the kader should visit at home on `as_of`, most pressing first.
 
     Absentees of the latest service day (of the groups it served), children with T or 2T,
     wasting, stunting or underweight, pregnant women with KEK, adults with high blood
     pressure, newborns (0-28 days), mothers in nifas (0-42 days) and overdue immunisations.
+
+    `assessed`: assessments as of `as_of` the caller already made (`assessments_of` over
+    `with_current_facts`), by person id; those persons are not read with their facts and
+    assessed again (the sync's snapshot assesses every person it sends).
     """
-    rows = _worklist(_scoped_posyandu(user, posyandu), as_of)
+    rows = _worklist(_scoped_posyandu(user, posyandu), as_of, assessed=assessed)
     rank = {code: index for index, code in enumerate(worklist.PRIORITY)}
     rows.sort(key=lambda row: (rank.get(row.primary, len(rank)), row.person.name, row.person.pk))
     return rows
@@ -155,22 +170,24 @@ def home_visit_reasons(*, user: AnyUser, person: Person, as_of: dt.date) -> list
 
 
 def _worklist(
-    places: QuerySet[Facility], as_of: dt.date, person: Person | None = None
+    places: QuerySet[Facility],
+    as_of: dt.date,
+    person: Person | None = None,
+    assessed: Mapping[int, Assessment | None] | None = None,
 ) -> list[WorklistRow]:
     days = latest_service_days(places, as_of)
     came = set(
         Visit.objects.filter(service_day__in=list(days.values())).values_list("person", flat=True)
     )
     visits = HomeVisit.objects.filter(person__posyandu__in=places, visited_on__lte=as_of)
-    persons = _persons_with_facts(places, as_of)
+    persons = _persons_of(places)
     if person is not None:
         visits, persons = visits.filter(person=person), persons.filter(pk=person.pk)
     visited = dict(
         visits.values("person").annotate(last=Max("visited_on")).values_list("person", "last")
     )
     rows = []
-    candidates = list(persons)
-    for candidate, assessment in zip(candidates, _assessed(candidates, as_of), strict=True):
+    for candidate, assessment in _with_assessments(persons, as_of, assessed):
         day = days.get(candidate.posyandu_id)
         missed = day is not None and candidate.pk not in came and candidate.birth_date <= day.date
         absent_from = worklist.expected_stages(day.groups) if missed and day else None
@@ -181,6 +198,23 @@ def _worklist(
         if reasons:
             rows.append(WorklistRow(candidate, reasons, assessment, visited.get(candidate.pk)))
     return rows
+
+
+def _with_assessments(
+    persons: QuerySet[Person], as_of: dt.date, known: Mapping[int, Assessment | None] | None
+) -> list[tuple[Person, Assessment | None]]:
+    """Return the persons with their assessments: those in `known` as given, the others read
+    with their facts and assessed."""
+    if known is None:
+        read = list(with_current_facts(persons, as_of))
+        return list(zip(read, assessments_of(read, as_of), strict=True))
+    listed = list(persons)
+    others = [p.pk for p in listed if p.pk not in known]
+    if others:
+        read = list(with_current_facts(persons.filter(pk__in=others), as_of))
+        fresh = assessments_of(read, as_of)
+        known = {**known, **{p.pk: a for p, a in zip(read, fresh, strict=True)}}
+    return [(p, known[p.pk]) for p in listed if p.pk in known]
 
 
 def worklist_groups(rows: list[WorklistRow]) -> list[WorklistGroup]:

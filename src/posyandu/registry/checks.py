@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid as uuid_lib
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from posyandu.accounts.scope import posyandu_for
+from posyandu.common.batch import RowBatch
 from posyandu.core.dates import add_months
 from posyandu.core.errors import InputError
 from posyandu.core.nik import check_nik, parse_nik
@@ -27,10 +26,9 @@ from posyandu.registry.errors import InvalidInputError
 from posyandu.registry.models import Household, Person, Sex
 
 AnyUser = AbstractBaseUser | AnonymousUser
-M = TypeVar("M", bound=models.Model)
 
 
-class Batch(Protocol):
+class Batch(RowBatch, Protocol):
     """A batch of writes by one user, in the caller's transaction (the sync's upload:
     `posyandu.visits.batch.VisitBatch`): the user's scope read once, rows by uuid. A
     deferring batch (`defer`) answers a clash with a concurrent write by failing as a whole;
@@ -40,12 +38,6 @@ class Batch(Protocol):
 
     def sees(self, posyandu_id: int) -> bool:
         """Return whether the posyandu's persons are in the user's scope."""
-
-    def find(self, model: type[M], key: uuid_lib.UUID) -> M | None:
-        """Return the row stored under `key`, or None."""
-
-    def keep(self, row: models.Model) -> None:
-        """Remember a row written in the batch."""
 
 
 # A mother is at least this many years older than her child (below it, a data-entry slip).
@@ -136,6 +128,8 @@ def nik_rules(today: dt.date) -> RuleVersion:
 
 def clean_nik(raw: str | None, *, birth_date: dt.date, sex: str, today: dt.date) -> str | None:
     """Return the NIK as 16 digits (None when not given), checked against birth date and sex."""
+    if raw is not None and not isinstance(raw, str):  # a number loses its leading zeros
+        raise InvalidInputError("nik", "invalid", _("NIK: '%(value)s' is not text."), value=raw)
     if raw is None or not raw.strip():
         return None
     rules = nik_rules(today)

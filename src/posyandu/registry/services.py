@@ -14,19 +14,19 @@ from __future__ import annotations
 import datetime as dt
 import uuid as uuid_module
 from collections.abc import Iterable
-from contextlib import AbstractContextManager, nullcontext
 from functools import reduce
 from operator import or_
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from posyandu.accounts.scope import is_nakes, posyandu_for
 from posyandu.audit.services import audit_record, field_changes
+from posyandu.common.batch import atomic, remembered, stored
 from posyandu.regions.models import Facility
 from posyandu.registry import checks
 from posyandu.registry.checks import AnyUser, Batch, require_scope
@@ -36,7 +36,6 @@ from posyandu.registry.models import Household, Person, Pregnancy
 from posyandu.registry.pregnancy import check_delivery, check_pregnancy
 
 UUID = uuid_module.UUID
-M = TypeVar("M", bound=models.Model)
 
 # The demographic fields person_update may change.
 EDITABLE_FIELDS = frozenset(
@@ -57,8 +56,8 @@ def household_create(
 ) -> Household:
     """Create a household at a posyandu in the user's scope (idempotent by uuid)."""
     require_scope(user, posyandu.pk, within)
-    with _atomic(within):
-        existing = _stored(Household, uuid, within)
+    with atomic(within):
+        existing = stored(Household, uuid, within)
         if existing is not None:
             require_scope(user, existing.posyandu_id, within)
             return existing
@@ -71,28 +70,7 @@ def household_create(
         }
         household = Household.objects.create(uuid=uuid, **values)
         audit_record(user=user, action="household.create", instance=household, changes=values)
-    return _remembered(household, within)
-
-
-def _atomic(within: Batch | None) -> AbstractContextManager[Any]:
-    """Return the service's transaction: its own, or none in a batch, whose caller holds the
-    transaction and rolls back a write that raises (an inner `atomic` would mark the whole
-    transaction for rollback on a refusal, however expected)."""
-    return transaction.atomic() if within is None else nullcontext()
-
-
-def _remembered(row: M, within: Batch | None) -> M:
-    """Return the row, remembered by the batch (if any) for the writes after this one."""
-    if within is not None:
-        within.keep(row)
-    return row
-
-
-def _stored(model: type[M], uuid: UUID, within: Batch | None) -> M | None:
-    """Return the row a client uuid already names (the idempotency check), or None."""
-    if within is not None:
-        return within.find(model, uuid)
-    return model._default_manager.filter(uuid=uuid).first()
+    return remembered(household, within)
 
 
 def _clean_no_kk(no_kk: str) -> str:
@@ -131,8 +109,8 @@ def person_register(
     birth date in the same household or with the same mother), unless the user confirmed.
     """
     require_scope(user, posyandu.pk, within)
-    with _atomic(within):
-        existing = _stored(Person, uuid, within)
+    with atomic(within):
+        existing = stored(Person, uuid, within)
         if existing is not None:
             require_scope(user, existing.posyandu_id, within)
             return existing
@@ -155,7 +133,7 @@ def person_register(
         )
         _check_duplicates(user, values, confirmed=confirm_not_duplicate)
         person, created = _insert_person(uuid, user, values, within)
-        _remembered(person, within)
+        person = remembered(person, within)
         if not created:
             return person
         audit_record(user=user, action="person.create", instance=person, changes=values)
@@ -250,7 +228,7 @@ def person_update(
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"person_update cannot change {sorted(unknown)}")
-    with _atomic(within):
+    with atomic(within):
         person = Person.objects.select_for_update().select_related("posyandu").get(pk=person.pk)
         require_scope(user, person.posyandu_id, within)
         if person.merged_into_id is not None:
@@ -260,7 +238,7 @@ def person_update(
         updates = checks.clean_updates(user, person, fields, within)
         changes = field_changes(person, updates)
         if not changes:
-            return _remembered(person, within)
+            return remembered(person, within)
         for name in changes:
             setattr(person, name, updates[name])
         try:
@@ -269,7 +247,7 @@ def person_update(
         except IntegrityError:
             raise checks.nik_taken_error(updates["nik"]) from None
         audit_record(user=user, action="person.update", instance=person, changes=changes)
-    return _remembered(person, within)
+    return remembered(person, within)
 
 
 class DeliveryRecorded(NamedTuple):

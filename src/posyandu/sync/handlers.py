@@ -4,7 +4,8 @@ No business rule lives here: the registry and visits services check and write. A
 resolves the phone's uuids through the batch (`Batch`), which reads the rows the whole upload
 names once (`Batch.prefetch`) and keeps what its events write, so the events after one find
 them without a query. A uuid that exists nowhere means the event must wait (`Waiting`); one
-outside the user's posyandu is refused as not found, without showing its data.
+outside the user's posyandu is refused as not found, without showing its data. The event's
+other values are read by `values`, which refuses a malformed one by name.
 """
 
 from __future__ import annotations
@@ -17,59 +18,34 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from posyandu.accounts.scope import AnyUser
 from posyandu.audit.services import audit_record
 from posyandu.pws.signals import COUNTED_PERSON_FIELDS
 from posyandu.regions.models import Facility
+from posyandu.registry import checks as registry_checks
 from posyandu.registry import services as registry
 from posyandu.registry.errors import InvalidInputError
 from posyandu.registry.models import Household, Person
 from posyandu.sync.batch import Batch
 from posyandu.sync.models import RecordAlias, SyncReview
+from posyandu.sync.values import (
+    Refused,
+    Waiting,
+    date_value,
+    flag_value,
+    not_found,
+    quantity_value,
+    string_value,
+    text_value,
+    uuid_value,
+)
 from posyandu.visits import services as visits
 from posyandu.visits.models import ImmunizationGiven, ServiceDay, ServiceGiven, Visit
 
 # A demographic change may change any live month of the PWS.
 _LIVE_START = dt.date(2000, 1, 1)
-# Words of the fields a reason may name (the services name most of them already).
-FIELD_WORDS: dict[str, Promise] = {
-    "posyandu": gettext_lazy("Posyandu"),
-    "household": gettext_lazy("Household"),
-    "mother": gettext_lazy("Mother"),
-    "person": gettext_lazy("Person"),
-    "service_day": gettext_lazy("Service day"),
-    "visit": gettext_lazy("Visit"),
-    "birth_date": gettext_lazy("Date of birth"),
-    "type": gettext_lazy("Event type"),
-    "data": gettext_lazy("Event data"),
-    "head_name": gettext_lazy("Head of household"),
-    "address": gettext_lazy("Address"),
-    "dusun": gettext_lazy("Dusun"),
-    "no_kk": gettext_lazy("KK number"),
-    "phone": gettext_lazy("Phone"),
-    "batch": gettext_lazy("Vaccine lot number"),
-    "note": gettext_lazy("Note"),
-}
-
-
-class Refused(Exception):  # noqa: N818 - a result status, not a crash
-    """The event cannot be applied: `field`, `code` and the `reason` in words."""
-
-    def __init__(self, field: str, code: str, reason: str) -> None:
-        super().__init__(f"{field}: {code}")
-        self.field, self.code, self.reason = field, code, reason
-
-
-class Waiting(Exception):  # noqa: N818 - a result status, not a crash
-    """A record the event names is not on the server (yet)."""
-
-    def __init__(self, field: str, value: str) -> None:
-        super().__init__(f"{field}: {value}")
-        self.field, self.value = field, value
 
 
 @dataclass
@@ -82,43 +58,7 @@ class Outcome:
     marks: tuple[tuple[int, dt.date], ...] = ()
 
 
-def word(field: str) -> str:
-    """Return the words of a field a reason names."""
-    return str(FIELD_WORDS.get(field, field))
-
-
-def not_found(field: str, value: object) -> Refused:
-    """Return the refusal of a uuid outside the user's posyandu (or of a record gone)."""
-    return Refused(
-        field,
-        "not_found",
-        _("%(field)s: '%(value)s' was not found.") % {"field": word(field), "value": value},
-    )
-
-
 # --- resolving the uuids an event names ------------------------------------------------------
-
-
-def _uuid(data: Mapping[str, Any], field: str, *, required: bool = True) -> uuid_lib.UUID | None:
-    raw = data.get(field)
-    if raw in (None, ""):
-        if required:
-            raise Refused(
-                field,
-                "required",
-                _("%(field)s: no value was sent ('%(value)s').")
-                % {"field": word(field), "value": raw},
-            )
-        return None
-    try:
-        return uuid_lib.UUID(str(raw))
-    except ValueError:
-        raise Refused(
-            field,
-            "invalid",
-            _("%(field)s: '%(value)s' is not a valid identifier.")
-            % {"field": word(field), "value": raw},
-        ) from None
 
 
 def _scoped(batch: Batch, model: type[models.Model], field: str, key: uuid_lib.UUID) -> Any:
@@ -149,34 +89,6 @@ def _visit(batch: Batch, key: uuid_lib.UUID) -> Visit:
     return visit
 
 
-def _date(data: Mapping[str, Any], field: str) -> dt.date:
-    raw = data.get(field)
-    try:
-        return dt.date.fromisoformat(str(raw))
-    except ValueError:
-        raise Refused(
-            field,
-            "invalid",
-            _("%(field)s: '%(value)s' is not a date (YYYY-MM-DD).")
-            % {"field": word(field), "value": raw},
-        ) from None
-
-
-def _text(data: Mapping[str, Any], field: str, model: type[models.Model]) -> str:
-    """Return the text `field` of the event, refused when longer than the column that keeps it
-    (a too-long value must not fail the whole batch at the database)."""
-    value = str(data.get(field) or "")
-    limit = getattr(model._meta.get_field(field), "max_length", None)
-    if limit is not None and len(value) > limit:
-        raise Refused(
-            field,
-            "too_long",
-            _("%(field)s: '%(value)s…' is longer than %(limit)d characters.")
-            % {"field": word(field), "value": value[:20], "limit": limit},
-        )
-    return value
-
-
 # --- the handlers, one per event type ------------------------------------------------------
 
 
@@ -193,15 +105,15 @@ Handler = Callable[[AnyUser, uuid_lib.UUID, Mapping[str, Any], Context], Outcome
 def _household_create(
     user: AnyUser, record: uuid_lib.UUID, data: Mapping[str, Any], ctx: Context
 ) -> Outcome:
-    posyandu = _scoped(ctx.batch, Facility, "posyandu", _uuid(data, "posyandu"))  # type: ignore[arg-type]
+    posyandu = _scoped(ctx.batch, Facility, "posyandu", uuid_value(data, "posyandu"))  # type: ignore[arg-type]
     household = registry.household_create(
         user=user,
         uuid=record,
         posyandu=posyandu,
-        head_name=_text(data, "head_name", Household),
-        address=_text(data, "address", Household),
-        dusun=_text(data, "dusun", Household),
-        no_kk=_text(data, "no_kk", Household),
+        head_name=text_value(data, "head_name", Household),
+        address=text_value(data, "address", Household),
+        dusun=text_value(data, "dusun", Household),
+        no_kk=text_value(data, "no_kk", Household),
         within=ctx.batch.rows,
     )
     return Outcome(household.uuid)
@@ -211,9 +123,9 @@ def _person_register(
     user: AnyUser, record: uuid_lib.UUID, data: Mapping[str, Any], ctx: Context
 ) -> Outcome:
     rows = ctx.batch.rows
-    posyandu = _scoped(ctx.batch, Facility, "posyandu", _uuid(data, "posyandu"))  # type: ignore[arg-type]
-    household_key = _uuid(data, "household", required=False)
-    mother_key = _uuid(data, "mother", required=False)
+    posyandu = _scoped(ctx.batch, Facility, "posyandu", uuid_value(data, "posyandu"))  # type: ignore[arg-type]
+    household_key = uuid_value(data, "household", required=False)
+    mother_key = uuid_value(data, "mother", required=False)
     household = _scoped(ctx.batch, Household, "household", household_key) if household_key else None
     mother = _person(ctx.batch, "mother", mother_key) if mother_key else None
     values: dict[str, Any] = {
@@ -222,29 +134,27 @@ def _person_register(
         "posyandu": posyandu,
         "household": household,
         "mother": mother,
-        "name": str(data.get("name") or ""),
-        "sex": str(data.get("sex") or ""),
-        "birth_date": _date(data, "birth_date"),
-        "nik": data.get("nik") or None,
-        "phone": _text(data, "phone", Person),
-        "has_buku_kia": data.get("has_buku_kia"),
+        "name": string_value(data, "name"),
+        "sex": string_value(data, "sex"),
+        "birth_date": date_value(data, "birth_date"),
+        "nik": string_value(data, "nik") or None,
+        "phone": text_value(data, "phone", Person),
+        "has_buku_kia": flag_value(data, "has_buku_kia"),
         "within": rows,
     }
     if rows.find(Person, record) is not None:
         return Outcome(registry.person_register(**values).uuid)  # nothing new written
     note = ""
-    try:
-        candidates = ctx.batch.candidates(values)
-    except Exception:
-        candidates = []
+    candidates = ctx.batch.candidates(values)
     try:
         person = registry.person_register(**values, confirm_not_duplicate=True)
     except InvalidInputError as exc:
         if exc.field != "nik" or exc.code != "taken":
             raise
         # The same NIK is the same person: keep the kader's record without it, for the merge.
-        note = _("NIK %(nik)s sent from the phone is already registered.") % {"nik": values["nik"]}
-        candidates = list(Person.objects.filter(nik=values["nik"]))
+        nik = exc.params.get("value", values["nik"])  # as stored (the phone's, cleaned)
+        note = _("NIK %(nik)s sent from the phone is already registered.") % {"nik": nik}
+        candidates = list(Person.objects.filter(nik=nik))
         person = registry.person_register(**{**values, "nik": None}, confirm_not_duplicate=True)
     ctx.batch.registered(person)
     candidates = [c for c in candidates if c.pk != person.pk]
@@ -286,7 +196,7 @@ def typed_changes(
     """Return person_update's arguments from the phone's JSON values."""
     batch = batch or Batch.of(user)
     typed: dict[str, Any] = {}
-    for field, raw in changes.items():
+    for field in changes:
         if field not in registry.EDITABLE_FIELDS:
             raise Refused(
                 field,
@@ -294,17 +204,19 @@ def typed_changes(
                 _("'%(value)s' is not a field that can be changed here.") % {"value": field},
             )
         if field == "household":
-            key = _uuid(changes, field, required=False)
+            key = uuid_value(changes, field, required=False)
             typed[field] = _scoped(batch, Household, field, key) if key else None
         elif field == "mother":
-            key = _uuid(changes, field, required=False)
+            key = uuid_value(changes, field, required=False)
             typed[field] = _person(batch, field, key) if key else None
         elif field == "birth_date":
-            typed[field] = _date(changes, field)
-        elif field in ("name", "phone", "sex"):
-            typed[field] = str(raw or "")
-        else:
-            typed[field] = raw if raw != "" else None
+            typed[field] = date_value(changes, field)
+        elif field in ("smoker", "has_buku_kia"):
+            typed[field] = flag_value(changes, field)
+        elif field == "nik":
+            typed[field] = string_value(changes, field) or None
+        else:  # name, sex, phone
+            typed[field] = string_value(changes, field)
     return typed
 
 
@@ -325,11 +237,19 @@ def _person_update(
         for field in typed
         if field in base and base[field] != current[field] and plain(typed[field]) != current[field]
     )
+    # The phone's value of a clash is kept for the bidan, who may take it later: it must be
+    # one person_update takes (the event is refused otherwise, naming the field).
+    rows = ctx.batch.rows
+    phone = {
+        field: plain(registry_checks.clean_updates(user, person, {field: value}, rows)[field])
+        for field, value in typed.items()
+        if field in clash
+    }
     apply = {field: value for field, value in typed.items() if field not in clash}
     if apply:
-        registry.person_update(user=user, person=person, within=ctx.batch.rows, **apply)
+        registry.person_update(user=user, person=person, within=rows, **apply)
     for field in clash:
-        _conflict(user, person, field, base[field], current[field], changes[field], ctx)
+        _conflict(user, person, field, base[field], current[field], phone[field], ctx)
     counted = set(apply) & set(COUNTED_PERSON_FIELDS)
     return Outcome(person.uuid, clash, ((person.posyandu_id, _LIVE_START),) if counted else ())
 
@@ -361,8 +281,8 @@ def _conflict(
 def _visit_register(
     user: AnyUser, record: uuid_lib.UUID, data: Mapping[str, Any], ctx: Context
 ) -> Outcome:
-    day: ServiceDay = _scoped(ctx.batch, ServiceDay, "service_day", _uuid(data, "service_day"))  # type: ignore[arg-type]
-    person = _person(ctx.batch, "person", _uuid(data, "person"))  # type: ignore[arg-type]
+    day: ServiceDay = _scoped(ctx.batch, ServiceDay, "service_day", uuid_value(data, "service_day"))  # type: ignore[arg-type]
+    person = _person(ctx.batch, "person", uuid_value(data, "person"))  # type: ignore[arg-type]
     target = ctx.batch.alias(record)
     if target is not None:
         return Outcome(target)
@@ -389,7 +309,7 @@ def _visit_marks(visit: Visit) -> tuple[tuple[int, dt.date], ...]:
 def _measurement_record(
     user: AnyUser, record: uuid_lib.UUID, data: Mapping[str, Any], ctx: Context
 ) -> Outcome:
-    visit = _visit(ctx.batch, _uuid(data, "visit"))  # type: ignore[arg-type]
+    visit = _visit(ctx.batch, uuid_value(data, "visit"))  # type: ignore[arg-type]
     values = data.get("values") or {}
     if not isinstance(values, dict):
         raise Refused("values", "invalid", _("Event data: 'values' must be an object."))
@@ -402,13 +322,13 @@ def _measurement_record(
 def _immunization_record(
     user: AnyUser, record: uuid_lib.UUID, data: Mapping[str, Any], ctx: Context
 ) -> Outcome:
-    visit = _visit(ctx.batch, _uuid(data, "visit"))  # type: ignore[arg-type]
+    visit = _visit(ctx.batch, uuid_value(data, "visit"))  # type: ignore[arg-type]
     dose = visits.immunization_record(
         user=user,
         uuid=record,
         visit=visit,
-        vaccine=str(data.get("vaccine") or ""),
-        batch=_text(data, "batch", ImmunizationGiven),
+        vaccine=string_value(data, "vaccine"),
+        batch=text_value(data, "batch", ImmunizationGiven),
         within=ctx.batch.rows,
     )
     return Outcome(dose.uuid, marks=_visit_marks(visit))
@@ -417,24 +337,14 @@ def _immunization_record(
 def _service_record(
     user: AnyUser, record: uuid_lib.UUID, data: Mapping[str, Any], ctx: Context
 ) -> Outcome:
-    visit = _visit(ctx.batch, _uuid(data, "visit"))  # type: ignore[arg-type]
-    quantity = data.get("quantity")
-    if quantity not in (None, ""):
-        try:
-            quantity = int(quantity)
-        except (TypeError, ValueError):
-            raise Refused(
-                "quantity",
-                "invalid",
-                _("Quantity: '%(value)s' is not a whole number.") % {"value": quantity},
-            ) from None
+    visit = _visit(ctx.batch, uuid_value(data, "visit"))  # type: ignore[arg-type]
     given = visits.service_record(
         user=user,
         uuid=record,
         visit=visit,
-        code=str(data.get("code") or ""),
-        quantity=quantity or None,
-        note=_text(data, "note", ServiceGiven),
+        code=string_value(data, "code"),
+        quantity=quantity_value(data),  # 0 too: the service refuses it, as on the web
+        note=text_value(data, "note", ServiceGiven),
         within=ctx.batch.rows,
     )
     return Outcome(given.uuid, marks=_visit_marks(visit))
@@ -443,12 +353,15 @@ def _service_record(
 def _counselling_record(
     user: AnyUser, record: uuid_lib.UUID, data: Mapping[str, Any], ctx: Context
 ) -> Outcome:
-    visit = _visit(ctx.batch, _uuid(data, "visit"))  # type: ignore[arg-type]
+    visit = _visit(ctx.batch, uuid_value(data, "visit"))  # type: ignore[arg-type]
     topics = data.get("topics") or []
     if not isinstance(topics, list):
         raise Refused("topics", "invalid", _("Event data: 'topics' must be a list."))
     visits.counselling_record(
-        user=user, visit=visit, topics=[str(t) for t in topics], within=ctx.batch.rows
+        user=user,
+        visit=visit,
+        topics=[string_value({"topics": topic}, "topics") for topic in topics],
+        within=ctx.batch.rows,
     )
     return Outcome(visit.uuid, marks=_visit_marks(visit))
 

@@ -4,6 +4,11 @@ The snapshot is bounded (docs/adr/0008): one posyandu, persons not merged away, 
 of the last 24 months, service days from 7 days ago to 30 days ahead. Its query count does not
 grow with the number of persons (prefetches, one `assess_many` over everyone, and the
 home-visit worklist of `posyandu.outreach`, whose own query count is constant too).
+
+The persons sent are read and assessed as the worklist reads and assesses them
+(`outreach.selectors.with_current_facts`, `assessments_of`: every current fact, not only
+the 24 months of history sent), and the worklist takes those assessments: each person is
+read and assessed once per download, and her assessment is the one the web pages show.
 """
 
 from __future__ import annotations
@@ -11,23 +16,26 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import uuid as uuid_lib
+from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from posyandu.accounts.scope import AnyUser, is_nakes, posyandu_for
-from posyandu.core.assess import Assessment, assess_many
+from posyandu.core.assess import Assessment
 from posyandu.core.dates import add_months
-from posyandu.core.errors import CoreError
 from posyandu.outreach.labels import visit_reason_look
-from posyandu.outreach.selectors import WorklistRow, home_visit_worklist
+from posyandu.outreach.selectors import (
+    WorklistRow,
+    assessments_of,
+    home_visit_worklist,
+    with_current_facts,
+)
 from posyandu.regions.models import Facility
-from posyandu.registry.mappers import person_to_assessment_input
 from posyandu.registry.models import Household, Person
 from posyandu.sync.models import SyncReview
-from posyandu.visits.mappers import prefetched_history
-from posyandu.visits.models import ImmunizationGiven, Measurement, ServiceDay, Visit
+from posyandu.visits.models import ServiceDay, Visit
 from posyandu.web.labels import reason_look, vaccine_label
 
 HISTORY_MONTHS = 24
@@ -68,22 +76,6 @@ def new_cursor() -> str:
 def posyandu_get(*, user: AnyUser, uuid: uuid_lib.UUID) -> Facility:
     """Return the posyandu `uuid` in the user's scope; Facility.DoesNotExist otherwise."""
     return posyandu_for(user).get(uuid=uuid)
-
-
-def _assessments(persons: list[Person], today: dt.date) -> list[Assessment | None]:
-    records, index = [], []
-    for i, person in enumerate(persons):
-        try:
-            records.append(
-                person_to_assessment_input(person, prefetched_history(person, today), today)
-            )
-            index.append(i)
-        except CoreError:
-            continue
-    out: list[Assessment | None] = [None] * len(persons)
-    for i, result in zip(index, assess_many(records), strict=True):
-        out[i] = result if isinstance(result, Assessment) else None
-    return out
 
 
 def _assessment_json(a: Assessment | None) -> dict[str, Any] | None:
@@ -141,19 +133,14 @@ def snapshot(
         )
         days = days.filter(Q(updated_at__gt=after) | Q(visits__created_at__gt=after)).distinct()
         removed = removed.filter(updated_at__gt=after)
+    # Read and assessed as the worklist reads and assesses them (every current fact), once:
+    # the worklist takes these assessments instead of making them again.
     rows = list(
-        persons.select_related("posyandu__region", "household", "mother")
-        .prefetch_related(
-            Prefetch(
-                "measurements",
-                queryset=Measurement.objects.filter(date__gte=oldest, date__lte=today),
-            ),
-            Prefetch("immunizations", queryset=ImmunizationGiven.objects.filter(date__lte=today)),
-            "pregnancies",
-        )
-        .order_by("name", "pk")
+        with_current_facts(
+            persons.select_related("posyandu__region", "household", "mother"), today
+        ).order_by("name", "pk")
     )
-    assessments = _assessments(rows, today)
+    assessments = assessments_of(rows, today)
     day_list = list(days.order_by("date"))
     visits = Visit.objects.filter(service_day__in=[d.pk for d in day_list])
     if after is not None:
@@ -172,7 +159,7 @@ def snapshot(
             }
             for h in households.order_by("head_name", "pk")
         ],
-        "persons": [_person_json(p, a, today) for p, a in zip(rows, assessments, strict=True)],
+        "persons": [_person_json(p, a, oldest) for p, a in zip(rows, assessments, strict=True)],
         "service_days": [
             {"uuid": str(d.uuid), "date": d.date.isoformat(), "status": d.status} for d in day_list
         ],
@@ -189,13 +176,20 @@ def snapshot(
     if worklist or after is None:
         # Always whole: it depends on the date and on facts the `since` filter does not
         # follow (home visits, the latest service day).
-        answer["worklist"] = _worklist_json(user, posyandu, today)
+        assessed = {p.pk: a for p, a in zip(rows, assessments, strict=True)}
+        answer["worklist"] = _worklist_json(user, posyandu, today, assessed)
     return answer
 
 
-def _worklist_json(user: AnyUser, posyandu: Facility, today: dt.date) -> dict[str, Any]:
-    """Return the posyandu's home-visit worklist as the `/kunjungan-rumah/` page lists it."""
-    rows = home_visit_worklist(user=user, as_of=today, posyandu=posyandu)
+def _worklist_json(
+    user: AnyUser,
+    posyandu: Facility,
+    today: dt.date,
+    assessed: Mapping[int, Assessment | None],
+) -> dict[str, Any]:
+    """Return the posyandu's home-visit worklist as the `/kunjungan-rumah/` page lists it
+    (with the assessments of the persons the snapshot already assessed)."""
+    rows = home_visit_worklist(user=user, as_of=today, posyandu=posyandu, assessed=assessed)
     return {"as_of": today.isoformat(), "items": [_worklist_item(row) for row in rows]}
 
 
@@ -221,8 +215,8 @@ def _worklist_item(row: WorklistRow) -> dict[str, Any]:
     }
 
 
-def _person_json(p: Person, a: Assessment | None, today: dt.date) -> dict[str, Any]:
-    history = prefetched_history(p, today)
+def _person_json(p: Person, a: Assessment | None, oldest: dt.date) -> dict[str, Any]:
+    measurements = [m for m in p.current_measurements if m.date >= oldest]  # type: ignore[attr-defined]
     return {
         "uuid": str(p.uuid),
         "household": str(p.household.uuid) if p.household else None,
@@ -244,10 +238,11 @@ def _person_json(p: Person, a: Assessment | None, today: dt.date) -> dict[str, A
                     "muac_cm": _num(m.muac_cm),
                     "headc_cm": _num(m.headc_cm),
                 }
-                for m in history.measurements
+                for m in measurements
             ],
             "immunisations": [
-                {"vaccine": d.vaccine, "date": d.date.isoformat()} for d in history.immunizations
+                {"vaccine": d.vaccine, "date": d.date.isoformat()}
+                for d in p.current_immunizations  # type: ignore[attr-defined]
             ],
         },
         "assessment": _assessment_json(a),

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid as uuid_lib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +34,6 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -46,17 +45,18 @@ from posyandu.regions.models import Facility
 from posyandu.registry import services as registry
 from posyandu.registry.errors import DuplicateSuspected, InvalidInputError
 from posyandu.sync.batch import WRITES_AT_ONCE, Batch
-from posyandu.sync.handlers import (
-    HANDLERS,
-    Context,
+from posyandu.sync.handlers import HANDLERS, Context, plain, typed_changes
+from posyandu.sync.models import SyncReceipt, SyncReview
+from posyandu.sync.values import (
+    BatchError,
     Refused,
     Waiting,
+    device_value,
+    envelope,
     not_found,
-    plain,
-    typed_changes,
+    shown,
     word,
 )
-from posyandu.sync.models import SyncReceipt, SyncReview
 
 __all__ = [
     "MAX_EVENTS",
@@ -132,37 +132,12 @@ def _refusal(exc: Exception, event: Mapping[str, Any]) -> Refused:
 # --- the batch --------------------------------------------------------------------------------
 
 
-class BatchError(ValueError):
-    """The batch itself is malformed (not one of its events): answered with 422."""
-
-
-def _check_event(raw: Any, index: int) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise BatchError(_("Event %(n)s is not an object.") % {"n": index + 1})
-    for key in ("id", "type", "record", "seq"):
-        if raw.get(key) in (None, ""):
-            raise BatchError(
-                _("Event %(n)s: '%(field)s' is missing.") % {"n": index + 1, "field": key}
-            )
-    try:
-        uuid_lib.UUID(str(raw["id"]))
-        uuid_lib.UUID(str(raw["record"]))
-        int(raw["seq"])
-    except (ValueError, TypeError):
-        raise BatchError(
-            _("Event %(n)s: 'id', 'record' or 'seq' is not valid (%(value)s).")
-            % {"n": index + 1, "value": f"{raw['id']}, {raw['record']}, {raw['seq']}"}
-        ) from None
-    return raw
-
-
-def events_ingest(
-    *, user: AnyUser, device: uuid_lib.UUID, events: Sequence[Any]
-) -> list[dict[str, Any]]:
+def events_ingest(*, user: AnyUser, device: Any, events: Any) -> list[dict[str, Any]]:
     """Apply a phone's events in `seq` order and refresh the PWS rollups they changed; return
     one result per event, in the given order.
 
-    Raises BatchError (nothing applied) for more than MAX_EVENTS events or a malformed one.
+    Raises BatchError (nothing applied) for a device that is not a uuid, events that are not
+    a list, more than MAX_EVENTS events or a malformed one.
     """
     applied = events_apply(user=user, device=device, events=events)
     applied.refresh_rollups()
@@ -182,16 +157,22 @@ class Applied:
         _refresh_rollups(self.marks)
 
 
-def events_apply(*, user: AnyUser, device: uuid_lib.UUID, events: Sequence[Any]) -> Applied:
+def events_apply(*, user: AnyUser, device: Any, events: Any) -> Applied:
     """Apply a phone's events in `seq` order and commit them, not refreshing the PWS rollups
-    yet (the caller does, with `Applied.refresh_rollups`: the API after it has answered)."""
+    yet (the caller does, with `Applied.refresh_rollups`: the API after it has answered).
+
+    `device` and `events` are the upload's JSON values, checked here (BatchError).
+    """
+    device = device_value(device)
+    if not isinstance(events, list | tuple):
+        raise BatchError(_("Events: '%(value)s' is not a list.") % {"value": shown(events)})
     if len(events) > MAX_EVENTS:
         raise BatchError(
             _("Too many events: %(count)s sent, at most %(max)s per batch.")
             % {"count": len(events), "max": MAX_EVENTS}
         )
-    checked = [_check_event(raw, i) for i, raw in enumerate(events)]
-    order = sorted(range(len(checked)), key=lambda i: int(checked[i]["seq"]))
+    checked = [envelope(raw, i) for i, raw in enumerate(events)]
+    order = sorted(range(len(checked)), key=lambda i: checked[i]["seq"])
     results: dict[int, Result] = {}
     marks: dict[int, dt.date] = {}
     # The PWS rollups are refreshed once per batch, not after every event.
@@ -290,8 +271,7 @@ def _apply(
     data = event.get("data") or {}
     receipt = waiting or SyncReceipt(event=event_id)
     receipt.device, receipt.user, receipt.type = device, user, str(event["type"])[:40]
-    receipt.record, receipt.seq = record, int(event["seq"])
-    receipt.at = parse_datetime(str(event.get("at") or "")) if event.get("at") else None
+    receipt.record, receipt.seq, receipt.at = record, event["seq"], event["at"]
     handler = HANDLERS.get(str(event["type"]))
     try:
         if handler is None:
@@ -429,8 +409,7 @@ def conflict_resolve(*, user: AnyUser, review: SyncReview, keep: str) -> SyncRev
             return review
         chosen = review.server_value if keep == SyncReview.Resolution.SERVER else review.phone_value
         if keep == SyncReview.Resolution.PHONE:
-            typed = typed_changes(user, {review.field: review.phone_value})
-            registry.person_update(user=user, person=review.person, **typed)
+            _take_phone_value(user, review)
         review.resolution, review.resolved_value = keep, chosen
         review.resolved_by, review.resolved_at = user, timezone.now()
         review.save(
@@ -449,6 +428,23 @@ def conflict_resolve(*, user: AnyUser, review: SyncReview, keep: str) -> SyncRev
             changes={"field": review.field, "keep": keep, "value": chosen},
         )
     return review
+
+
+def _take_phone_value(user: AnyUser, review: SyncReview) -> None:
+    """Apply the phone's value of a conflict; Refused (in words) when it cannot be taken (now
+    invalid, or naming a record not on the server), for the bidan to keep the server's."""
+    try:
+        typed = typed_changes(user, {review.field: review.phone_value})
+        registry.person_update(user=user, person=review.person, **typed)
+    except Waiting as exc:
+        raise Refused(
+            exc.field,
+            "waiting",
+            _("%(field)s: '%(value)s' is not on the server; the phone's value cannot be taken.")
+            % {"field": word(exc.field), "value": exc.value},
+        ) from None
+    except (InvalidInputError, ValidationError) as exc:
+        raise _refusal(exc, {}) from None
 
 
 def duplicate_dismiss(*, user: AnyUser, review: SyncReview) -> SyncReview:

@@ -14,8 +14,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from posyandu.accounts.models import NAKES_ROLES, Role
-from posyandu.accounts.scope import AnyUser, membership_of, posyandu_for, posyandu_under
+from posyandu.accounts.scope import AnyUser, membership_of, posyandu_under
 from posyandu.regions.models import Facility
+from posyandu.registry.checks import in_scope
 from posyandu.registry.models import Person
 from posyandu.visits.models import Visit
 
@@ -76,11 +77,7 @@ def require_immunization_recorder(
 
 def require_person_in_scope(user: AnyUser, person: Person, batch: VisitBatch | None = None) -> None:
     """Refuse unless `person` belongs to a posyandu the user may see."""
-    if batch is not None:
-        seen = batch.sees(person.posyandu_id)
-    else:
-        seen = posyandu_for(user).filter(pk=person.posyandu_id).exists()
-    if not seen:
+    if not in_scope(user, person.posyandu_id, batch):
         raise PermissionDenied(_("This person is not in your area."))
 
 

@@ -20,10 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid as uuid_lib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.db import models
 
 from posyandu.accounts.scope import AnyUser, posyandu_for
 from posyandu.registry.models import Person
@@ -103,6 +103,9 @@ class VisitBatch:
         if model is Visit:  # what the services ask of a visit: its day, place and person
             rows = rows.select_related(*_VISIT_RELATED)
         found = {row.uuid: row for row in rows}  # type: ignore[attr-defined]
+        for row in found.values():
+            if isinstance(row, Visit):
+                self._share_person(row)
         for key in wanted:
             self._set(self._rows, (model, key), found.get(key))
 
@@ -112,15 +115,57 @@ class VisitBatch:
             self._set(self._rows, (model, key), model._default_manager.filter(uuid=key).first())
         return self._rows[(model, key)]  # type: ignore[return-value]
 
-    def keep(self, row: models.Model) -> None:
-        """Remember a row the batch wrote (or read), for the units of work after this one."""
-        self._set(self._rows, (type(row), row.uuid), row)  # type: ignore[attr-defined]
+    def keep(self, row: R) -> R:
+        """Remember a row the batch wrote (or read), for the units of work after this one;
+        return the batch's instance of it.
+
+        The batch holds one instance per row, shared by everything that refers to it (the
+        person of each visit is the batch's person): a row read afresh (a service locking it
+        to change it) is copied into the instance held, so a later unit of work checks the
+        new values, not the ones read before.
+        """
+        key = (type(row), row.uuid)  # type: ignore[attr-defined]
+        held = self._rows.get(key)
+        if held is not None and held is not row:
+            self._refresh(held, row)
+            if isinstance(held, Visit):
+                self._share_person(held)
+            return held  # type: ignore[return-value]
+        self._set(self._rows, key, row)
+        if isinstance(row, Visit):
+            self._share_person(row)
         if isinstance(row, Visit) and row.service_day_id is not None:
             self._set(self._visits, (row.service_day_id, row.person_id), row)
         if isinstance(row, ImmunizationGiven) and row.person_id in self._doses:
             first = self._doses[row.person_id].get(row.vaccine)
             if first is None or row.date < first:
                 self._set(self._doses[row.person_id], row.vaccine, row.date)
+        return row
+
+    def _refresh(self, held: models.Model, fresh: models.Model) -> None:
+        """Copy the stored values of `fresh` into `held` (undone if the step raises); the
+        changes the batch holds for `held` until its flush stay."""
+        pending = self._updates.get(id(held), (held, frozenset[str]()))[1]
+        names = [f.attname for f in held._meta.concrete_fields if f.attname not in pending]
+        old = {name: getattr(held, name) for name in names}
+        cache = dict(held._state.fields_cache)
+
+        def restore() -> None:
+            for name, value in old.items():
+                setattr(held, name, value)
+            held._state.fields_cache = cache
+
+        self.on_undo(restore)
+        for name in names:  # a changed key drops the related row cached under it
+            setattr(held, name, getattr(fresh, name))
+        held._state.fields_cache.update(fresh._state.fields_cache)
+
+    def _share_person(self, visit: Visit) -> None:
+        """Point the visit at the batch's instance of its person (read with the visit)."""
+        if "person" in visit._state.fields_cache:
+            person = self.known(visit.person)
+            if person is not visit.person:
+                visit.person = person
 
     def known(self, row: R) -> R:
         """Return the batch's instance of the row (the first it saw), remembering it."""
@@ -227,28 +272,8 @@ class VisitBatch:
 
 
 # --- the services' writes, with or without a batch ----------------------------------------
-
-
-def atomic(within: VisitBatch | None) -> AbstractContextManager[Any]:
-    """Return a service's transaction: its own, or none in a batch, whose caller holds the
-    transaction and undoes a unit of work that raises (its savepoint; a deferring batch's
-    visit steps wrote nothing yet). An inner `atomic` would mark the whole transaction for
-    rollback on a refusal, however expected."""
-    return transaction.atomic() if within is None else nullcontext()
-
-
-def stored(model: type[R], key: uuid_lib.UUID, within: VisitBatch | None) -> R | None:
-    """Return the row a client uuid already names (the idempotency check), or None."""
-    if within is not None:
-        return within.find(model, key)
-    return model._default_manager.filter(uuid=key).first()
-
-
-def remembered(row: R, within: VisitBatch | None) -> R:
-    """Return the row, remembered by the batch (if any) for the units of work after this."""
-    if within is not None:
-        within.keep(row)
-    return row
+# (`atomic`, `stored` and `remembered`, which the registry's services use too, are in
+# `posyandu.common.batch`.)
 
 
 def insert(row: R, within: VisitBatch | None) -> R:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid as uuid_lib
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from posyandu.accounts.scope import AnyUser
 from posyandu.audit.services import audit_record, field_changes
+from posyandu.common.batch import atomic, remembered, stored
 from posyandu.regions.models import Facility
 from posyandu.registry.models import Person
 from posyandu.visits import checks
@@ -33,7 +34,7 @@ from posyandu.visits.access import (
     require_person_in_scope,
     require_works_at,
 )
-from posyandu.visits.batch import VisitBatch, atomic, insert, remembered, save_fields, stored
+from posyandu.visits.batch import VisitBatch, insert, save_fields
 from posyandu.visits.models import (
     ImmunizationGiven,
     Measurement,
@@ -54,6 +55,19 @@ def _stamp(visit: Visit, field: str, within: VisitBatch | None = None) -> None:
 def _place_of(fact: Measurement | ImmunizationGiven | ServiceGiven) -> Facility:
     """Return the posyandu where a fact was recorded (the person's, for one without a visit)."""
     return fact.visit.posyandu if fact.visit is not None else fact.person.posyandu
+
+
+FactT = TypeVar("FactT", Measurement, ServiceGiven)
+
+
+def _recorded_before(
+    model: type[FactT], uuid: uuid_lib.UUID, user: AnyUser, within: VisitBatch | None
+) -> FactT | None:
+    """Return the fact `uuid` when it is already recorded (a replay), if the user works there."""
+    existing = stored(model, uuid, within)
+    if existing is not None:
+        require_works_at(user, _place_of(existing), within)
+    return existing
 
 
 # --- the day ------------------------------------------------------------------------------
@@ -241,9 +255,8 @@ def measurement_record(
 ) -> Measurement:
     """Record what was measured at a visit (step 2); refuse implausible values by name."""
     with atomic(within):
-        existing = stored(Measurement, uuid, within)
+        existing = _recorded_before(Measurement, uuid, user, within)
         if existing is not None:
-            require_works_at(user, _place_of(existing), within)
             return existing
         require_works_at(user, visit.posyandu, within)
         checks.require_not_closed(visit.service_day)
@@ -389,9 +402,8 @@ def service_record(
 ) -> ServiceGiven:
     """Record a service given at a visit (step 4), by its service-package code."""
     with atomic(within):
-        existing = stored(ServiceGiven, uuid, within)
+        existing = _recorded_before(ServiceGiven, uuid, user, within)
         if existing is not None:
-            require_works_at(user, _place_of(existing), within)
             return existing
         require_works_at(user, visit.posyandu, within)
         checks.require_not_closed(visit.service_day)

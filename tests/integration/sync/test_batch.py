@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from posyandu.audit.models import AuditEvent
+from posyandu.core.dates import add_months
 from posyandu.pws.models import MonthlyRollup
 from posyandu.sync import handlers
 from posyandu.sync.models import RecordAlias, SyncReceipt
@@ -192,3 +193,61 @@ def test_waiting_events_sent_again_in_one_batch_are_applied(jejaring, day):
     assert [r["status"] for r in results] == ["accepted", "accepted"]
     assert SyncReceipt.objects.get(event=weigh["id"]).status == "accepted"
     assert Measurement.objects.get().visit.uuid == visit
+
+
+def _ten_years_old_at(day):
+    person = PersonFactory(posyandu=day.posyandu, sex="F", birth_date=add_months(day.date, -120))
+    visit = Visit.objects.create(
+        person=person, service_day=day, posyandu=day.posyandu, date=day.date
+    )
+    return person, visit
+
+
+def test_a_birth_date_edited_earlier_in_the_batch_is_the_one_a_measurement_checks(jejaring, day):
+    """Her visit was read with its person before the edit: the batch holds one instance of
+    her, so the measurement after the edit is checked against her new birth date."""
+    person, visit = _ten_years_old_at(day)
+    born = day.date - dt.timedelta(days=500)
+    edit = {"base": {}, "changes": {"birth_date": born.isoformat()}}
+    length = {"visit": str(visit.uuid), "values": {"lenhei_cm": "74"}}  # lying or standing?
+    results = send(
+        jejaring.user("kader_sari"),
+        event("measurement.record", length, seq=2),
+        event("person.update", edit, record=person.uuid, seq=1),
+    )
+    assert [r["status"] for r in results] == ["rejected", "accepted"]
+    assert results[0]["field"] == "measure"  # under five now: she may have lain down
+    person.refresh_from_db()
+    assert person.birth_date == born
+    assert not Measurement.objects.exists()
+
+
+def test_an_edit_undone_in_the_batch_is_undone_for_the_events_after_it(jejaring, day, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from posyandu.sync.models import SyncReview
+
+    def broken(**kwargs):
+        raise ValidationError("the review could not be kept")
+
+    monkeypatch.setattr(SyncReview.objects, "create", broken)
+    person, visit = _ten_years_old_at(day)
+    person.phone = "0811111"
+    person.save()
+    edit = {
+        "base": {"phone": "0800000"},  # a conflict, whose review fails: the edit is undone
+        "changes": {
+            "birth_date": (day.date - dt.timedelta(days=500)).isoformat(),
+            "phone": "0822222",
+        },
+    }
+    length = {"visit": str(visit.uuid), "values": {"lenhei_cm": "140"}}
+    results = send(
+        jejaring.user("kader_sari"),
+        event("person.update", edit, record=person.uuid, seq=1),
+        event("measurement.record", length, seq=2),
+    )
+    assert [r["status"] for r in results] == ["rejected", "accepted"]
+    person.refresh_from_db()
+    assert person.birth_date == add_months(day.date, -120)
+    assert Measurement.objects.get().measure == "h"  # checked as the ten-year-old she still is

@@ -4,6 +4,7 @@ aliases, conflicts, possible duplicates, scope and rollback."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import uuid
 
@@ -123,6 +124,17 @@ def test_every_event_type_is_accepted(jejaring, day):
         ("immunization.record", {"vaccine": "bcg", "batch": "L" * 41}, "batch", "L" * 20),
         ("service.record", {"code": "plot_growth_chart", "note": "n" * 201}, "note", "n" * 20),
         ("foo.bar", {}, "type", "foo.bar"),
+        # A quantity as sent: 0 is refused as on the web, a fraction is never cut short.
+        ("service.record", {"code": "plot_growth_chart", "quantity": 0}, "quantity", "0"),
+        ("service.record", {"code": "plot_growth_chart", "quantity": 2.7}, "quantity", "2.7"),
+        ("service.record", {"code": "plot_growth_chart", "quantity": "2.7"}, "quantity", "2.7"),
+        ("service.record", {"code": "plot_growth_chart", "quantity": [2]}, "quantity", "[2]"),
+        # JSON that is not text is refused, never stored as its Python spelling.
+        ("service.record", {"code": ["plot_growth_chart"]}, "code", '["plot_growth_chart"]'),
+        ("immunization.record", {"vaccine": 7}, "vaccine", "7"),
+        ("immunization.record", {"vaccine": "bcg", "batch": 12345}, "batch", "12345"),
+        ("service.record", {"code": "plot_growth_chart", "note": {"a": 1}}, "note", '{"a": 1}'),
+        ("counselling.record", {"topics": [True]}, "topics", "true"),
     ],
 )
 def test_rejections_name_field_and_value(jejaring, day, child, kind, data, field, value):
@@ -135,6 +147,8 @@ def test_rejections_name_field_and_value(jejaring, day, child, kind, data, field
     assert result["field"] == field
     assert value in result["reason"]
     assert result["code"]
+    assert not ServiceGiven.objects.exists()
+    assert not ImmunizationGiven.objects.exists()
 
 
 def test_a_too_long_lot_number_is_refused_alone_and_the_batch_goes_on(jejaring, day, child):
@@ -163,6 +177,13 @@ def test_a_too_long_lot_number_is_refused_alone_and_the_batch_goes_on(jejaring, 
         ({"phone": "abc"}, "phone", "abc"),
         ({"sex": "X"}, "sex", "X"),
         ({"colour": "red"}, "colour", "colour"),
+        # JSON that is not text (or not yes/no) is refused by name, never str()-ed.
+        ({"nik": 5201014203250001}, "nik", "5201014203250001"),
+        ({"name": ["A", "B"]}, "name", '["A", "B"]'),
+        ({"sex": 1}, "sex", "1"),
+        ({"phone": 812345}, "phone", "812345"),
+        ({"birth_date": 20250302}, "birth_date", "20250302"),
+        ({"has_buku_kia": "ya"}, "has_buku_kia", "ya"),
     ],
 )
 def test_registry_rejections_name_field_and_value(jejaring, changes, field, value):
@@ -181,6 +202,30 @@ def test_registry_rejections_name_field_and_value(jejaring, changes, field, valu
     assert result["status"] == "rejected", result
     assert result["field"] == field
     assert value in result["reason"]
+    assert not Person.objects.filter(name="Dewi").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "value"),
+    [
+        ({"nik": 5201014203250001}, "nik", "5201014203250001"),
+        ({"nik": "123"}, "nik", "123"),
+        ({"name": ["A", "B"]}, "name", '["A", "B"]'),
+        ({"sex": 1}, "sex", "1"),
+        ({"phone": 812345}, "phone", "812345"),
+        ({"smoker": "yes"}, "smoker", "yes"),
+        ({"has_buku_kia": 1}, "has_buku_kia", "1"),
+        ({"birth_date": "2026-02-30"}, "birth_date", "2026-02-30"),
+    ],
+)
+def test_update_rejections_name_field_and_value(jejaring, child, changes, field, value):
+    before = Person.objects.values().get(pk=child.pk)
+    data = {"base": {}, "changes": {"name": "Ayu Lestari", **changes}}
+    [result] = send(jejaring.user("kader_sari"), event("person.update", data, record=child.uuid))
+    assert result["status"] == "rejected", result
+    assert result["field"] == field
+    assert value in result["reason"]
+    assert Person.objects.values().get(pk=child.pk) == before  # the name was not changed either
 
 
 def test_reasons_are_in_indonesian(jejaring, day, child):
@@ -314,6 +359,82 @@ def test_same_base_and_value_is_no_conflict(jejaring, child):
     assert not SyncReview.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "phone", "words"),
+    [
+        ("phone", "abc", "abc"),
+        ("nik", 5201014203250001, "5201014203250001"),
+        ("nik", "5201014203250001", "5201014203250001"),  # a NIK of another birth date
+    ],
+)
+def test_a_conflicting_value_is_checked_before_it_waits_for_the_bidan(
+    jejaring, child, field, phone, words
+):
+    child.phone = "0811111"
+    child.save()
+    before = Person.objects.values().get(pk=child.pk)
+    data = {
+        "base": {"name": "Ayu", field: "0800000"},  # the server's value is another one
+        "changes": {"name": "Ayu Lestari", field: phone},
+    }
+    [result] = send(jejaring.user("kader_sari"), event("person.update", data, record=child.uuid))
+    assert result["status"] == "rejected", result
+    assert result["field"] == field
+    assert words in result["reason"]
+    # Refused whole: no review a bidan could not take, and the name was not changed either.
+    assert not SyncReview.objects.exists()
+    assert Person.objects.values().get(pk=child.pk) == before
+
+
+def test_a_conflicting_value_is_kept_as_cleaned(jejaring, child):
+    child.phone = "0811111"
+    child.save()
+    data = {"base": {"phone": "0800000"}, "changes": {"phone": " 0822222 "}}
+    [result] = send(jejaring.user("kader_sari"), event("person.update", data, record=child.uuid))
+    assert result["status"] == "conflict"
+    assert SyncReview.objects.get(kind="conflict").phone_value == "0822222"
+
+
+@pytest.mark.parametrize(
+    ("field", "phone_value", "words"),
+    [
+        ("phone", "abc", "Telepon: 'abc' bukan nomor telepon."),  # kept before values were checked
+        ("has_buku_kia", "ya", "'ya'"),
+        ("mother", "5f0c2a4e-0000-4000-8000-000000000000", "5f0c2a4e-0000-4000-8000-000000000000"),
+    ],
+)
+def test_a_phone_value_that_cannot_be_taken_is_said_on_the_review_page(
+    jejaring, child, client, field, phone_value, words
+):
+    review = SyncReview.objects.create(
+        kind="conflict",
+        posyandu=jejaring.melati,
+        person=child,
+        field=field,
+        base_value=None,
+        server_value=None,
+        phone_value=phone_value,
+        device=PHONE_A,
+        user=jejaring.user("kader_sari"),
+        event=uuid.uuid4(),
+    )
+    before = Person.objects.values().get(pk=child.pk)
+    client.force_login(jejaring.user("bidan_rina"))
+    response = client.post(
+        f"/sinkron/tinjau/{review.uuid}/", {"keep": "phone"}, HTTP_ACCEPT_LANGUAGE="id"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/sinkron/tinjau/{review.uuid}/"
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert words in html.unescape(page)
+    review.refresh_from_db()
+    assert review.resolved_at is None  # still open: she keeps the server's value instead
+    assert Person.objects.values().get(pk=child.pk) == before
+    assert client.post(f"/sinkron/tinjau/{review.uuid}/", {"keep": "server"}).status_code == 302
+    review.refresh_from_db()
+    assert review.resolution == "server"
+
+
 def test_possible_duplicate_is_accepted_and_listed(jejaring, child, client):
     kader = jejaring.user("kader_sari")
     again = uuid.uuid4()
@@ -421,6 +542,99 @@ def test_api_requires_login_csrf_and_at_most_500_events(jejaring, client):
     assert response.status_code == 200
     assert response.json()["results"][0]["status"] == "rejected"
     assert response.json()["cursor"]
+
+
+def _strict_client(jejaring):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(jejaring.user("kader_sari"))
+    strict.get("/masuk/")
+    return strict, {"X-CSRFToken": strict.cookies["csrftoken"].value, "Accept-Language": "id"}
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("[]", "JSON"),  # not an object
+        ("{", "JSON"),  # not JSON
+        (b"\xff", "JSON"),  # not UTF-8
+        ('{"device": "HP-1", "events": []}', "'HP-1' bukan ID yang sah"),
+        ('{"device": 7, "events": []}', "'7' bukan ID yang sah"),
+        ('{"events": []}', "'null' bukan ID yang sah"),
+        (json.dumps({"device": str(PHONE_A), "events": {"id": 1}}), '{"id": 1}'),
+        (json.dumps({"device": str(PHONE_A)}), "null"),
+    ],
+)
+def test_a_malformed_upload_is_refused_in_words(jejaring, body, words):
+    strict, headers = _strict_client(jejaring)
+    response = strict.post(
+        "/api/sync/events", body, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert isinstance(detail, str)  # a sentence the phone shows, not the framework's list
+    assert words in detail
+    assert not SyncReceipt.objects.exists()
+
+
+def _envelope(**fields) -> dict:
+    return {"id": str(uuid.uuid4()), "type": "foo.bar", "record": str(uuid.uuid4()), **fields}
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({"seq": 10**20}, str(10**20)),  # beyond the 64-bit column
+        ({"seq": 2**63}, str(2**63)),
+        ({"seq": -1}, "-1"),
+        ({"seq": 2.5}, "2.5"),
+        ({"seq": True}, "true"),
+        ({"seq": [1]}, "[1]"),
+        ({"seq": 1, "at": "2026-02-30T10:00:00"}, "2026-02-30T10:00:00"),
+        ({"seq": 1, "at": "kemarin"}, "kemarin"),
+        ({"seq": 1, "at": 1733300000}, "1733300000"),
+        ({"seq": 1, "at": "0001-01-01T00:00:00+14:00"}, "0001-01-01T00:00:00+14:00"),
+    ],
+)
+def test_a_malformed_envelope_refuses_the_batch_in_words(jejaring, fields, words):
+    strict, headers = _strict_client(jejaring)
+    good = event("service.record", {"code": "plot_growth_chart"})
+    body = {"device": str(PHONE_A), "events": [good, _envelope(**fields)]}
+    response = strict.post(
+        "/api/sync/events", json.dumps(body), content_type="application/json", headers=headers
+    )
+    assert response.status_code == 422
+    assert "Event 2" in response.json()["detail"]
+    assert words in response.json()["detail"]
+    assert not SyncReceipt.objects.exists()
+
+
+@pytest.mark.parametrize("seq", ["Infinity", "-Infinity", "NaN"])
+def test_a_seq_that_is_no_number_refuses_the_batch(jejaring, seq):
+    strict, headers = _strict_client(jejaring)
+    body = json.dumps({"device": str(PHONE_A), "events": [_envelope(seq=1)]})
+    body = body.replace('"seq": 1', f'"seq": {seq}')  # what JSON.parse refuses, Python reads
+    response = strict.post(
+        "/api/sync/events", body, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 422
+    assert "Event 1" in response.json()["detail"]
+    assert not SyncReceipt.objects.exists()
+
+
+def test_the_envelope_is_stored_as_read(jejaring):
+    largest = 2**63 - 1
+    results = send(
+        jejaring.user("kader_sari"),
+        _envelope(seq=largest, at="2026-12-04T09:15:00"),  # no time zone: the server's
+        _envelope(seq="17", at="2026-12-04T09:15:00+07:00"),
+        _envelope(seq=3.0),
+    )
+    assert [r["status"] for r in results] == ["rejected"] * 3  # type foo.bar
+    seqs = dict(SyncReceipt.objects.values_list("seq", "at"))
+    moment = dt.datetime(2026, 12, 4, 2, 15, tzinfo=dt.UTC)
+    assert seqs == {largest: moment, 17: moment, 3: None}
 
 
 @pytest.mark.parametrize("count", [2, 12])

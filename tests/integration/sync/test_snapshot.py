@@ -49,9 +49,17 @@ def test_full_snapshot(jejaring, kader_client):
         birth_date=today - dt.timedelta(9000),
         household=household,
     )
-    child = _child(jejaring.melati, "Ayu", household=household, mother=mother)
+    # Born 33 months ago: weighed as a baby, more than 24 months ago.
+    child = PersonFactory(
+        posyandu=jejaring.melati,
+        name="Ayu",
+        sex="F",
+        birth_date=today - dt.timedelta(1000),
+        household=household,
+        mother=mother,
+    )
     _weigh(child, today - dt.timedelta(30), "5.0")  # very low: a finding
-    _weigh(child, add_months(today, -30))  # older than 24 months: not sent
+    _weigh(child, add_months(today, -30), "5.5")  # older than 24 months: not sent
     ImmunizationGiven.objects.create(person=child, date=today - dt.timedelta(400), vaccine="bcg")
     merged = _child(jejaring.melati, "Ayu dobel", merged_into=child)
     near = ServiceDay.objects.create(posyandu=jejaring.melati, date=today + dt.timedelta(7))
@@ -167,11 +175,35 @@ def test_query_count_does_not_grow_with_persons(
     jejaring, kader_client, count, django_assert_max_num_queries
 ):
     _population(jejaring.melati, count)
-    # 13 for the rows and assessments, 6 for the worklist (as many as its page makes).
-    with django_assert_max_num_queries(19):
+    # 12 for the rows and their assessments; 4 for the worklist, which takes those
+    # assessments and reads the persons without their facts.
+    with django_assert_max_num_queries(16):
         body = kader_client.get(URL, {"posyandu": str(jejaring.melati.uuid)}).json()
     assert len(body["persons"]) == 2 * count
     assert len(body["worklist"]["items"]) == count  # every child is overdue other doses
+
+
+def test_each_person_is_assessed_once_per_download(jejaring, kader_client, monkeypatch):
+    from posyandu.outreach import selectors as outreach
+
+    _population(jejaring.melati, 3)
+    assessed: list[int] = []
+    real = outreach.assess_many
+    monkeypatch.setattr(
+        outreach, "assess_many", lambda records: assessed.append(len(records)) or real(records)
+    )
+    query = {"posyandu": str(jejaring.melati.uuid)}
+    body = kader_client.get(URL, query).json()
+    assert assessed == [6]  # the snapshot's six persons, once: the worklist took them
+    assert len(body["worklist"]["items"]) == 3
+    # An incremental download assesses the persons it sends, and the worklist the others.
+    assessed.clear()
+    Person.objects.update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    since = cursor_encode(timezone.now() - dt.timedelta(minutes=30))
+    body = kader_client.get(URL, {**query, "since": since}).json()
+    assert {p["name"] for p in body["persons"]} == {"Anak 0", "Anak 1", "Anak 2"}  # weighed
+    assert assessed == [3, 3]  # the three children sent, then their mothers for the list
+    assert len(body["worklist"]["items"]) == 3
 
 
 def test_snapshot_travels_gzip_compressed_when_the_phone_accepts_it(jejaring, kader_client):

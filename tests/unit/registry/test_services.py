@@ -275,6 +275,24 @@ def test_person_update_rechecks_the_nik_against_a_new_birth_date(jejaring):
     assert person.birth_date == born
 
 
+def test_a_nik_that_is_not_text_is_refused_by_name(jejaring):
+    born = dt.date(2025, 3, 2)
+    number = int(nik_for(born, "F"))  # a NIK as a number: the JSON of a careless client
+    with pytest.raises(InvalidInputError) as caught:
+        person_register(
+            user=jejaring.user("kader_sari"), **register_args(jejaring.melati, nik=number)
+        )
+    assert (caught.value.field, caught.value.code) == ("nik", "invalid")
+    assert str(number) in caught.value.message
+    person = PersonFactory(posyandu=jejaring.melati, birth_date=born)
+    with pytest.raises(InvalidInputError) as caught:
+        person_update(user=jejaring.user("kader_sari"), person=person, nik=number)
+    assert (caught.value.field, caught.value.code) == ("nik", "invalid")
+    person.refresh_from_db()
+    assert person.nik is None
+    assert not Person.objects.filter(nik=str(number)).exists()
+
+
 def test_person_update_outside_scope_is_refused(jejaring):
     person = PersonFactory(posyandu=jejaring.kenanga)
     with pytest.raises(PermissionDenied):

@@ -6,13 +6,15 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from posyandu.registry.errors import InvalidInputError
 from posyandu.sync.selectors import BadCursor, cursor_decode, cursor_encode
-from posyandu.sync.services import MAX_EVENTS, BatchError, Refused, _check_event, _refusal, plain
+from posyandu.sync.services import MAX_EVENTS, BatchError, Refused, _refusal, events_apply, plain
+from posyandu.sync.values import envelope
 
 
 def test_cursor_round_trip_is_opaque():
@@ -74,15 +76,51 @@ def test_refused_passes_through():
         {"id": str(uuid.uuid4()), "type": "x", "record": str(uuid.uuid4())},
         {"id": "nope", "type": "x", "record": str(uuid.uuid4()), "seq": 1},
         {"id": str(uuid.uuid4()), "type": "x", "record": str(uuid.uuid4()), "seq": "one"},
+        # seq: a whole number that fits the 64-bit column, never cut or overflowing.
+        {"id": str(uuid.uuid4()), "type": "x", "record": str(uuid.uuid4()), "seq": 10**20},
+        {"id": str(uuid.uuid4()), "type": "x", "record": str(uuid.uuid4()), "seq": float("inf")},
+        {"id": str(uuid.uuid4()), "type": "x", "record": str(uuid.uuid4()), "seq": float("nan")},
+        {"id": str(uuid.uuid4()), "type": "x", "record": str(uuid.uuid4()), "seq": -1},
+        {"id": str(uuid.uuid4()), "type": "x", "record": str(uuid.uuid4()), "seq": 2.5},
+        {"id": str(uuid.uuid4()), "type": "x", "record": str(uuid.uuid4()), "seq": False},
+        {"id": str(uuid.uuid4()), "type": "x", "record": str(uuid.uuid4()), "seq": {"n": 1}},
+        # at: a date and time, or nothing.
+        {
+            "id": str(uuid.uuid4()),
+            "type": "x",
+            "record": str(uuid.uuid4()),
+            "seq": 1,
+            "at": "2026-02-30T10:00:00",
+        },
+        {"id": str(uuid.uuid4()), "type": "x", "record": str(uuid.uuid4()), "seq": 1, "at": "noon"},
+        {"id": str(uuid.uuid4()), "type": "x", "record": str(uuid.uuid4()), "seq": 1, "at": [2026]},
     ],
 )
 def test_malformed_events_refuse_the_batch(raw):
-    with pytest.raises(BatchError):
-        _check_event(raw, 0)
+    with translation.override("id"), pytest.raises(BatchError, match=r"^Event 1"):
+        envelope(raw, 0)
+
+
+def test_the_envelope_is_read_once_for_the_batch():
+    raw = {"id": str(uuid.uuid4()), "type": "x", "record": str(uuid.uuid4()), "seq": "17"}
+    checked = envelope({**raw, "at": "2026-12-04T09:15:00"}, 0)
+    assert checked["seq"] == 17
+    assert checked["at"] == dt.datetime(2026, 12, 4, 2, 15, tzinfo=dt.UTC)  # Jakarta's time
+    assert envelope({**raw, "seq": 2**63 - 1, "at": None}, 0)["seq"] == 2**63 - 1
+    assert envelope({**raw, "seq": 0, "at": ""}, 0)["at"] is None
+
+
+def test_more_than_max_events_refuse_the_batch_in_indonesian():
+    with translation.override("id"), pytest.raises(BatchError) as caught:
+        events_apply(user=AnonymousUser(), device=uuid.uuid4(), events=[{}] * (MAX_EVENTS + 1))
+    assert str(caught.value) == "Terlalu banyak event: 501 dikirim, maksimal 500 per kiriman."
+    # 500 are not too many: the batch is refused for its first malformed event instead.
+    with translation.override("id"), pytest.raises(BatchError) as caught:
+        events_apply(user=AnonymousUser(), device=uuid.uuid4(), events=[[]] * MAX_EVENTS)
+    assert str(caught.value) == "Event 1 bukan objek."
 
 
 def test_plain_values_are_what_the_phone_sends():
     assert plain(dt.date(2025, 1, 2)) == "2025-01-02"
     assert plain("x") == "x"
     assert plain(None) is None
-    assert MAX_EVENTS == 500
