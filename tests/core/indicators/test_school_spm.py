@@ -1,18 +1,20 @@
 """School-age and adolescent indicators (anaemia screening, TTD rematri) and the SPM block."""
 
 import datetime as dt
+from types import MappingProxyType
 
 import pytest
 
 from posyandu.core.assess import MeasurementRecord
 from posyandu.core.errors import RulesError
 from posyandu.core.indicators import (
-    check_against,
     indicator_members,
     indicators_for_month,
     spm_coverage,
     spm_rules,
 )
+from posyandu.core.indicators import spm as spm_module
+from posyandu.core.rulebook import RuleVersion, rule_in_force
 from tests.core.indicators.build import OCT, RULES, D, ServiceFact, person
 
 LAST = D(2026, 10, 31)  # the day October is read on
@@ -121,7 +123,8 @@ def test_balita_weighed_in_eight_distinct_months_of_the_year():
 
 def test_spm_services_read_counts_the_indicator_rules_define():
     spm = spm_rules(OCT)
-    check_against(spm, RULES)
+    counts = {d.code for d in RULES.definitions if d.kind == "count"}
+    assert set(spm.counts) <= counts
     assert spm.codes == (
         "ibu_hamil",
         "balita",
@@ -161,9 +164,20 @@ def test_spm_coverage_rejects_a_non_positive_estimate():
         spm_coverage(service, 1, 1, OCT, estimate=0)
 
 
-def test_check_against_names_an_unknown_count():
-    spm = spm_rules(OCT)
-    bad = spm.services[0].__class__(**{**spm.services[0].__dict__, "numerator": "nope"})
-    broken = spm.__class__(spm.version, spm.valid_from, spm.basis, (bad,))
-    with pytest.raises(RulesError, match="nope"):
-        check_against(broken, RULES)
+def test_spm_rules_naming_an_unknown_count_fail_when_read(monkeypatch):
+    real = rule_in_force("spm", OCT)
+    services = [dict(item) for item in real.data["service"]]
+    services[0]["numerator"] = "nope"
+    data = MappingProxyType({**real.data, "service": services})
+    broken = RuleVersion("spm", "broken", real.valid_from, real.basis, data)
+    monkeypatch.setattr(spm_module, "rule_in_force", lambda family, on, version=None: broken)
+    with pytest.raises(RulesError, match=r"rules spm broken: counts \['nope'\] are not counts"):
+        spm_rules(OCT, "broken")
+
+
+def test_the_balita_service_is_judged_against_the_whole_year_not_pro_rated():
+    # Eight weighings in the year cannot be reached before August: a pro-rated target would
+    # call every area short from January to July.
+    balita = next(s for s in spm_rules(OCT).services if s.code == "balita")
+    assert balita.numerator == "balita_weighed_year"
+    assert balita.prorate is False

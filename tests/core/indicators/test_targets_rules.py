@@ -6,8 +6,10 @@ import pytest
 
 from posyandu.core.errors import RulesError
 from posyandu.core.indicators import (
+    Member,
     Tally,
     all_indicator_rules,
+    combine,
     indicator_members,
     indicators_for_month,
     judge,
@@ -90,3 +92,10 @@ def test_tallies_are_the_sum_of_their_members():
     for code, members in indicator_members(kids, OCT, RULES).items():
         assert sum(m.numerator for m in members) == tallies[code].numerator, code
         assert sum(m.denominator for m in members) == tallies[code].denominator, code
+
+
+def test_combine_adds_members_and_tallies_alike_and_merges_their_values():
+    persons = [Member("a", 1, 1, (9,)), Member("b", 0, 1), Member("c", 1, 1, (2, 4))]
+    assert combine(persons) == Tally(2, 3, (2, 4, 9))
+    assert combine([Tally(2, 3, (2, 4, 9)), Tally(1, 0, (3,))]) == Tally(3, 3, (2, 3, 4, 9))
+    assert combine([]) == Tally(0, 0)

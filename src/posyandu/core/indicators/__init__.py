@@ -23,6 +23,7 @@ from posyandu.core.indicators.model import (
     ServiceDayFacts,
     ServiceFact,
     Tally,
+    Units,
 )
 from posyandu.core.indicators.rules import (
     Definition,
@@ -36,8 +37,6 @@ from posyandu.core.indicators.spm import (
     SpmCoverage,
     SpmRules,
     SpmService,
-    all_spm_rules,
-    check_against,
     spm_coverage,
     spm_rules,
 )
@@ -59,9 +58,8 @@ __all__ = [
     "SpmService",
     "Tally",
     "Target",
+    "Units",
     "all_indicator_rules",
-    "all_spm_rules",
-    "check_against",
     "combine",
     "goal",
     "indicator_members",

@@ -16,7 +16,14 @@ from posyandu.core import assess as _assess
 from posyandu.core.assess import Assessment, AssessmentInput, rules_for
 from posyandu.core.errors import CoreError, RulesError
 from posyandu.core.indicators import activity, adults, children, immunisation, mothers, school
-from posyandu.core.indicators.model import Member, Month, PersonFacts, ServiceDayFacts, Tally
+from posyandu.core.indicators.model import (
+    Member,
+    Month,
+    PersonFacts,
+    ServiceDayFacts,
+    Tally,
+    Units,
+)
 from posyandu.core.indicators.person import PersonMonth
 from posyandu.core.indicators.rules import Definition, IndicatorRules
 
@@ -39,7 +46,7 @@ def indicators_for_month(
 ) -> dict[str, Tally]:
     """Return the tally of every indicator for the month that holds `month`."""
     members = indicator_members(persons, month, rules)
-    tallies = {code: _tally_of(found) for code, found in members.items()}
+    tallies = {code: combine(found) for code, found in members.items()}
     held = activity.service_days_held(service_days, Month.of(month), rules.params)
     for code in POSYANDU_CODES & set(tallies):
         tallies[code] = Tally(held, 0)
@@ -144,14 +151,16 @@ def person_counts(pm: PersonMonth, rules: IndicatorRules) -> tuple[Counts, Value
     return counts, values
 
 
-def combine(tallies: Iterable[Tally]) -> Tally:
-    """Return the sum of tallies (posyandu into desa, desa into Puskesmas, ...)."""
+def combine(parts: Iterable[Units]) -> Tally:
+    """Return the sum of tallies (posyandu into desa, desa into Puskesmas, ...) or of the
+    members of one indicator (its persons into the posyandu's tally): numerators and
+    denominators added, values merged and sorted."""
     numerator = denominator = 0
     values: list[int] = []
-    for tally in tallies:
-        numerator += tally.numerator
-        denominator += tally.denominator
-        values.extend(tally.values)
+    for part in parts:
+        numerator += part.numerator
+        denominator += part.denominator
+        values.extend(part.values)
     return Tally(numerator, denominator, tuple(sorted(values)))
 
 
@@ -184,14 +193,6 @@ def _sum(terms: tuple[str, ...], counts: Mapping[str, int]) -> int:
         else:
             total += counts.get(term, 0)
     return total
-
-
-def _tally_of(members: Sequence[Member]) -> Tally:
-    """Return the sum of the members' units: `combine` of their tallies, without making them."""
-    values = sorted(v for m in members if m.values for v in m.values)
-    return Tally(
-        sum(m.numerator for m in members), sum(m.denominator for m in members), tuple(values)
-    )
 
 
 def _check_producible(rules: IndicatorRules) -> None:

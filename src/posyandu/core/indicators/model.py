@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, Protocol
 
 from posyandu.core.assess import Dose, MeasurementRecord
 from posyandu.core.dates import add_months
@@ -107,6 +107,19 @@ class Member:
     numerator: int
     denominator: int
     values: tuple[int, ...] = ()
+
+
+class Units(Protocol):
+    """What adds up into a tally: a `Tally` itself, or a `Member` (one person's units)."""
+
+    @property
+    def numerator(self) -> int: ...
+
+    @property
+    def denominator(self) -> int: ...
+
+    @property
+    def values(self) -> tuple[int, ...]: ...
 
 
 @dataclass(frozen=True)

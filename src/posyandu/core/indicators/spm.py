@@ -4,7 +4,9 @@ The `spm` rule family (data/rules/spm.toml) lists, per service, the PWS count of
 this year (numerator) and the PWS count of the registered persons of its target group. The
 denominator of the coverage is the area's target population: the estimate entered for the
 year when there is one, else the registered persons. `spm_coverage` reads one service; the
-status is `judge` against the SPM target (100 %, year to date when `prorate`).
+status is `judge` against the SPM target (100 %, year to date when `prorate`). A version
+whose services read a count that an indicator rules version in force alongside it does not
+define is a RulesError when it is first read, not a coverage that silently stays empty.
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ from typing import Any, Literal
 
 from posyandu.core.errors import RulesError
 from posyandu.core.indicators.model import Tally
-from posyandu.core.indicators.rules import Definition, IndicatorRules, Target, parse_target
+from posyandu.core.indicators.rules import (
+    Definition,
+    IndicatorRules,
+    Target,
+    all_indicator_rules,
+    parse_target,
+)
 from posyandu.core.indicators.targets import Status, judge, value
 from posyandu.core.rulebook import family_versions, rule_in_force
 
@@ -77,22 +85,6 @@ def spm_rules(on: dt.date, version: str | None = None) -> SpmRules:
     return _parsed(rule_in_force(FAMILY, on, version).version)
 
 
-def all_spm_rules() -> tuple[SpmRules, ...]:
-    """Return every version of the SPM rules, oldest first."""
-    return tuple(_parsed(v.version) for v in family_versions(FAMILY))
-
-
-def check_against(spm: SpmRules, indicators: IndicatorRules) -> None:
-    """Fail when a service reads a count the indicator rules do not define."""
-    counts = {d.code for d in indicators.definitions if d.kind == "count"}
-    unknown = sorted(set(spm.counts) - counts)
-    if unknown:
-        raise RulesError(
-            f"rules spm {spm.version}: counts {unknown} are not counts of "
-            f"indicators {indicators.version}"
-        )
-
-
 def spm_coverage(
     service: SpmService,
     served: int,
@@ -132,7 +124,35 @@ def _parsed(version: str) -> SpmRules:
     codes = [s.code for s in services]
     if len(set(codes)) != len(codes):
         raise RulesError(f"{where}: duplicate service codes in {codes}")
-    return SpmRules(raw.version, raw.valid_from, raw.basis, services)
+    rules = SpmRules(raw.version, raw.valid_from, raw.basis, services)
+    for indicators in _indicator_rules_alongside(rules):
+        _check_counts(rules, indicators)
+    return rules
+
+
+def _indicator_rules_alongside(spm: SpmRules) -> list[IndicatorRules]:
+    """Return the versions of the indicator rules in force on some day this SPM version is."""
+    starts = sorted({v.valid_from for v in family_versions(FAMILY)})
+    until = next((day for day in starts if day > spm.valid_from), dt.date.max)
+    versions = all_indicator_rules()
+    ends = [v.valid_from for v in versions[1:]] + [dt.date.max]
+    return [
+        v
+        for v, end in zip(versions, ends, strict=True)
+        if v.valid_from < until and end > spm.valid_from
+    ]
+
+
+def _check_counts(spm: SpmRules, indicators: IndicatorRules) -> None:
+    """Fail when a service reads a count the indicator rules do not define: its coverage would
+    have no reading to show."""
+    counts = {d.code for d in indicators.definitions if d.kind == "count"}
+    unknown = sorted(set(spm.counts) - counts)
+    if unknown:
+        raise RulesError(
+            f"rules spm {spm.version}: counts {unknown} are not counts of "
+            f"indicators {indicators.version}"
+        )
 
 
 def _service(item: Mapping[str, Any], target: Target, where: str) -> SpmService:
