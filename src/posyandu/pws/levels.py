@@ -3,7 +3,7 @@
 A Kemendagri region code has a fixed length per level (62.11.05.2001: 2-2-2-4 digits,
 dotted), so the region of a posyandu at each level is the start of its own region's code, and
 a region's sum is the sum of the level below it. No ORM here: rows in, sums out, so the live
-refresh, `pws_rebuild` and the data migration sum alike.
+refresh and `pws_rebuild` sum alike (data migration 0003 keeps a frozen copy of this summing).
 """
 
 from __future__ import annotations

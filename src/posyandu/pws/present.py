@@ -209,12 +209,14 @@ def spm_rows(
     readings: Mapping[str, Reading], month: dt.date, estimates: Mapping[str, Any], query: str
 ) -> list[SpmRow]:
     """Return the SPM block of the month: each service's served persons (year to date) over
-    the area's target population (the entered estimate, else the registered persons)."""
+    the area's target population (the entered estimate, else the registered persons).
+
+    `readings` holds every indicator of the month, and the SPM rules are checked, when read,
+    to name only counts of the indicator rules in force alongside them: each service has both.
+    """
     rows = []
     for service in spm_rules(Month.of(month).last).services:
-        served, registered = readings.get(service.numerator), readings.get(service.registered)
-        if served is None or registered is None:
-            continue
+        served, registered = readings[service.numerator], readings[service.registered]
         estimate = estimates.get(service.code)
         found = spm_coverage(
             service,

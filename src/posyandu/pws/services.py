@@ -11,9 +11,12 @@ the first version of those rules has no rollup.
 
 The region rollups (desa, kecamatan, kabupaten, province) are re-summed in the transaction that
 writes a posyandu's rows: its desa from the desa's posyandu rows, each level above from the
-level below (`levels.sum_levels`), so a region's page reads its own rows. On PostgreSQL these
-transactions take one advisory lock, so two refreshes of one kabupaten sum one after the other
-and neither misses the other's rows.
+level below (`levels.sum_levels`), so a region's page reads its own rows. On PostgreSQL a
+transaction that writes region rows first takes the advisory lock of its province (the top of
+the region chain, the first two digits of the code), so two refreshes in one province sum one
+after the other and neither misses the other's rows, while the other provinces save freely.
+The posyandu rows of the `--workers` rebuild take no lock: each process writes only its own
+posyandu's rows, and the region rows are re-summed once at the end, under the locks.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from concurrent.futures import ProcessPoolExecutor
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from posyandu.core.errors import RulesError
@@ -50,8 +54,11 @@ logger = logging.getLogger(__name__)
 # further back than this; older months change only by `pws_rebuild`.
 LIVE_MONTHS = 24
 _UPDATED = ["numerator", "denominator", "values", "computed_at", "rules_version"]
-# The pg_advisory_xact_lock key every rollup write takes ("PWS" in ASCII).
+# The first key of the pg_advisory_xact_lock(int, int) of a province's region rows ("PWS" in
+# ASCII); the second is the province's code as a number.
 _ROLLUP_LOCK = 0x505753
+_LEVELS = [level for level, _length in levels.REGION_LEVELS]
+_PROVINCE_LENGTH = dict(levels.REGION_LEVELS)["province"]
 
 
 def rollup_refresh(*, posyandu: Facility, month: dt.date) -> int:
@@ -74,7 +81,8 @@ def _refresh(posyandu: Facility, months: Iterable[dt.date], *, regions: bool) ->
     rows = [row for m in firsts for row in _rows(posyandu, m, facts, computed_at)]
     code = posyandu.region.code
     with transaction.atomic():
-        _lock_rollups()
+        if regions:
+            _lock_province(code)
         # Its own stored rows, and with the regions those of the other posyandu of its desa.
         place = Q(posyandu__region__code=code) if regions else Q(posyandu=posyandu)
         stored = (
@@ -122,25 +130,42 @@ def _store_rows(stored: list[tuple[object, ...]], rows: list[MonthlyRollup]) -> 
 def region_rollup_rebuild(*, months: Sequence[dt.date]) -> int:
     """Re-sum every region's rollups of `months` from the posyandu rollups; return rows kept.
 
-    One transaction per month (a kabupaten month is ~100,000 posyandu rows). `pws_rebuild`
-    runs it after the posyandu rows; alone (`pws_rebuild --regions-only`) it catches the
-    regions up after a posyandu was moved to another desa, which no fact signal reports.
+    One transaction per month and province (a kabupaten month is ~100,000 posyandu rows),
+    under that province's lock, so a save elsewhere does not wait for it. `pws_rebuild` runs
+    it after the posyandu rows; alone (`pws_rebuild --regions-only`) it catches the regions up
+    after a posyandu was moved to another desa, which no fact signal reports.
     """
     total = 0
+    # Where a posyandu row can be placed: the province of any facility's region.
+    placed = set(
+        Facility.objects.annotate(province=Substr("region__code", 1, _PROVINCE_LENGTH))
+        .order_by()
+        .values_list("province", flat=True)
+        .distinct()
+    )
     for month in sorted({Month.of(m).first for m in months}):
-        with transaction.atomic():
-            _lock_rollups()
-            rows = (
-                MonthlyRollup.objects.filter(month=month)
-                .order_by()
-                .values_list("posyandu__region__code", *_tally_columns())
-            )
-            sums = levels.sum_levels(_as_rows(rows))
-            stored = RegionRollup.objects.filter(month=month).values_list(
-                "pk", "level", "region_code", *_tally_columns()
-            )
-            total += _store_sums(stored.order_by(), sums, timezone.now())
+        # Those with stored rows of the month too: a province left without rows is emptied.
+        stored_in = RegionRollup.objects.filter(level="province", month=month).order_by()
+        for province in sorted(placed | set(stored_in.values_list("region_code", flat=True))):
+            total += _resum_province(month, province)
     return total
+
+
+def _resum_province(month: dt.date, province: str) -> int:
+    """Re-sum every region of `province` for `month`, in one transaction under its lock."""
+    with transaction.atomic():
+        _lock_province(province)
+        rows = (
+            MonthlyRollup.objects.filter(month=month, posyandu__region__code__startswith=province)
+            .order_by()
+            .values_list("posyandu__region__code", *_tally_columns())
+        )
+        sums = levels.sum_levels(_as_rows(rows))
+        # Every level named, so the (level, month, code prefix) index serves it.
+        stored = RegionRollup.objects.filter(
+            level__in=_LEVELS, month=month, region_code__startswith=province
+        ).values_list("pk", "level", "region_code", *_tally_columns())
+        return _store_sums(stored.order_by(), sums, timezone.now())
 
 
 def _resum_chain(
@@ -229,13 +254,17 @@ def _delete(model: type[MonthlyRollup] | type[RegionRollup], pks: list[int]) -> 
         model.objects.filter(pk__in=pks).delete()
 
 
-def _lock_rollups() -> None:
-    """Wait for any other transaction writing rollups to end (PostgreSQL; SQLite has one writer
-    at a time anyway). Held until this transaction ends, so each writer reads the rows it
-    re-sums or compares with after the others committed theirs."""
+def _lock_province(code: str) -> None:
+    """Wait for any other transaction writing the region rows of the province of region `code`
+    to end (PostgreSQL; SQLite has one writer at a time anyway). Held until this transaction
+    ends, so each writer reads the rows it re-sums after the others committed theirs. A
+    transaction of its own takes one province; a rebuild run inside a larger transaction takes
+    its provinces in code order, so two writers do not deadlock."""
     if connection.vendor == "postgresql":
+        # A region code starts with its province's two digits (a database constraint).
+        province = int(code[:_PROVINCE_LENGTH])
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ROLLUP_LOCK])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_ROLLUP_LOCK, province])
 
 
 def rollup_rebuild(*, months: Sequence[dt.date], workers: int = 1) -> int:
@@ -282,7 +311,8 @@ def rollup_rebuild(*, months: Sequence[dt.date], workers: int = 1) -> int:
 def rebuild_posyandu(ids: list[int], months: list[dt.date]) -> int:
     """Refresh the given posyandu (ids) for `months`; return the rows kept.
 
-    The regions are left to `region_rollup_rebuild`, once at the end.
+    The regions are left to `region_rollup_rebuild`, once at the end; each refresh here writes
+    only its posyandu's rows, so it takes no province lock and holds back no save.
     """
     total = 0
     places = Facility.objects.select_related("region").in_bulk(ids)

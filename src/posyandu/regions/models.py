@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from posyandu.common.models import Entity
 
+# The longest source of a target estimate the database keeps.
+ESTIMATE_SOURCE_MAX_CHARS = 300
+
 
 class Region(models.Model):
     """A province, kabupaten/kota, kecamatan or desa/kelurahan by its Kemendagri code.
@@ -89,7 +92,8 @@ class TargetEstimate(Entity):
     year = models.PositiveSmallIntegerField()
     service = models.CharField(max_length=40)
     number = models.PositiveIntegerField()
-    source = models.CharField(max_length=300)  # where the number comes from (e.g. BPS 2026)
+    # Where the number comes from (e.g. BPS 2026).
+    source = models.CharField(max_length=ESTIMATE_SOURCE_MAX_CHARS)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

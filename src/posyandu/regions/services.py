@@ -20,7 +20,7 @@ from posyandu.accounts.scope import AnyUser, membership_of
 from posyandu.audit.services import audit_record, field_changes
 from posyandu.core.errors import RulesError
 from posyandu.core.indicators import spm_rules
-from posyandu.regions.models import TargetEstimate
+from posyandu.regions.models import ESTIMATE_SOURCE_MAX_CHARS, TargetEstimate
 
 ESTIMATE_ROLES = frozenset({Role.DINKES, Role.PUSKESMAS})
 MAX_ESTIMATE = 10_000_000
@@ -77,6 +77,14 @@ def target_estimate_set(
             )
         if not source:
             raise _error("source", _("Write where the estimate comes from."), "required")
+        if len(source) > ESTIMATE_SOURCE_MAX_CHARS:
+            raise _error(
+                "source",
+                _("Source of the estimate: at most %(limit)s characters, not %(length)s."),
+                "max_length",
+                limit=ESTIMATE_SOURCE_MAX_CHARS,
+                length=len(source),
+            )
     with transaction.atomic():
         existing = estimates_for(membership, year).get(service)
         if number is None:

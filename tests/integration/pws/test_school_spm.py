@@ -68,7 +68,7 @@ def test_spm_divides_by_the_registered_persons_without_an_estimate(client, adole
     block = _spm_block(_text(client, adolescents.user("puskesmas_admin")))
     # Usia produktif in the Puskesmas area: Hana, Indra and Kiki screened of 4 aged 15-59.
     assert "3 / 4" in block
-    assert "registered" in block or "terdaftar" in block
+    assert "sasaran: warga yang terdaftar di posyandu" in block
     assert "/pws/indikator/screened_15_59/" in block
     assert "/pws/sasaran/" in block  # Puskesmas staff may enter estimates
 
@@ -118,6 +118,7 @@ def test_estimate_service_is_idempotent_audited_and_clears(adolescents):
     [
         ("number", {"number": 0, "source": "BPS"}),
         ("source", {"number": 10, "source": "  "}),
+        ("source", {"number": 10, "source": "x" * 301}),
         ("service", {"service": "hiv", "number": 10, "source": "BPS"}),
         ("year", {"year": 2001, "number": 10, "source": "BPS"}),
     ],

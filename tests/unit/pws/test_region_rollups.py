@@ -1,13 +1,16 @@
 """Region rollups: each is the sum of its posyandu rollups, kept live, rebuilt alike, read alike."""
 
 import datetime as dt
+import importlib
 import threading
 import time
 from collections import defaultdict
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from posyandu.core.indicators import Tally
@@ -100,6 +103,16 @@ def test_a_rebuild_writes_the_region_rows_the_live_refresh_wrote(
     assert _stored() == live
 
 
+def test_the_data_migration_sums_as_the_live_refresh(jejaring, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        _writes(jejaring)
+    live = _stored()
+    RegionRollup.objects.all().delete()
+    migration = importlib.import_module("posyandu.pws.migrations.0003_sum_region_rollups")
+    migration.sum_region_rollups(apps, None)
+    assert _stored() == live
+
+
 def test_an_indicator_back_at_zero_leaves_no_region_row(
     jejaring, django_capture_on_commit_callbacks
 ):
@@ -148,7 +161,13 @@ def test_a_region_reads_what_summing_its_posyandu_gives(
     summed = area.__class__(area.label, area.posyandu, area.names_allowed, area.default_level)
     months = [months_ago(1).replace(day=1), this_month()]
     codes = [d.code for d in rules_for_month(this_month()).definitions]
-    assert area_trend(area, months, codes) == area_trend(summed, months, codes)
+    read = area_trend(area, months, codes)
+    assert read == area_trend(summed, months, codes)
+    assert read[this_month(), "d"].tally.numerator > 0
+    # The region reads its own rows, not its posyandu's: with those gone it still reads them.
+    MonthlyRollup.objects.all().delete()
+    assert area_trend(area, months, codes) == read
+    assert area_trend(summed, months, codes)[this_month(), "d"].tally.numerator == 0
 
 
 def test_sum_levels_adds_each_level_from_the_one_below():
@@ -204,6 +223,72 @@ def test_two_refreshes_in_one_kabupaten_at_once_both_count(jejaring, monkeypatch
         rollup_refresh(posyandu=jejaring.melati, month=this_month())
         rollup_refresh(posyandu=jejaring.kenanga, month=this_month())
     assert _stored()["kabupaten", "52.01", this_month(), "d"][:2] == (2, 0)
+    assert _stored() == _summed_by_hand()
+
+
+def _posyandu_in_another_province(jejaring):
+    desa = Region.objects.create(code="53.01.01.2001", name="Desa Lain", level="desa")
+    return Facility.objects.create(
+        kind="posyandu", name="Teratai", region=desa, parent=jejaring.pustu
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rollup_lock_holds_back_only_region_writes_of_its_province(jejaring):
+    """While another transaction holds the lock of province 52, a save in province 53 and the
+    `--workers` rebuild of a posyandu of 52 (its own rows only) go ahead; a refresh or a
+    region rebuild of 52 waits (here: gives up after the lock timeout). SQLite has one writer
+    at a time and no advisory locks: there the lock is no statement at all, and the same
+    writes one after the other reach the same sums."""
+    teratai = _posyandu_in_another_province(jejaring)
+    with rollups_paused():
+        weigh(child(jejaring.melati, "Oki"), this_month(), "9.0")
+        weigh(child(teratai, "Putri"), this_month(), "9.0")
+    if connection.vendor != "postgresql":
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            services._lock_province("52.01.01.2001")
+        assert [q["sql"] for q in queries if "lock" in q["sql"].lower()] == []
+        rollup_refresh(posyandu=teratai, month=this_month())
+        services.rebuild_posyandu([jejaring.melati.pk], [this_month()])
+        region_rollup_rebuild(months=[this_month()])
+        assert _stored()["province", "53", this_month(), "d"][:2] == (1, 0)
+        assert _stored() == _summed_by_hand()
+        return
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                services._lock_province("52.01.01.2001")
+                held.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '1s'")
+        rollup_refresh(posyandu=teratai, month=this_month())
+        services.rebuild_posyandu([jejaring.melati.pk], [this_month()])
+        for blocked in (
+            lambda: rollup_refresh(posyandu=jejaring.melati, month=this_month()),
+            lambda: region_rollup_rebuild(months=[this_month()]),
+        ):
+            with pytest.raises(OperationalError, match="lock timeout"):
+                blocked()
+    finally:
+        release.set()
+        holder.join()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    stored = _stored()
+    assert stored["province", "53", this_month(), "d"][:2] == (1, 0)
+    assert MonthlyRollup.objects.filter(posyandu=jejaring.melati, indicator="d").exists()
+    assert not any(code.startswith("52") for _level, code, _m, _i in stored)
+    region_rollup_rebuild(months=[this_month()])  # the lock released: it goes ahead
     assert _stored() == _summed_by_hand()
 
 

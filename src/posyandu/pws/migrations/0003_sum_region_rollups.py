@@ -1,15 +1,40 @@
 """Sum the existing posyandu rollups into the new region rollups (what `pws_rebuild` would do).
 
-The sums come from `posyandu.pws.levels`, which reads plain rows and no model, so this
-migration sums exactly as the live refresh; the rows are read and written through the
-historical models.
+The summing is a frozen copy of `posyandu.pws.levels.sum_levels` as it stood when this
+migration was written (each level grouped by the start of the region code as long as that
+level's codes, numerators and denominators added, median values merged and sorted), on plain
+tuples: a migration must not import live app code, which may change after it. The rows are
+read and written through the historical models.
 """
+
+from collections import defaultdict
 
 from django.db import migrations
 from django.utils import timezone
 
-from posyandu.core.indicators import Tally
-from posyandu.pws.levels import sum_levels
+# Each level and the length of its codes, from the smallest region up (2-2-2-4 digits).
+REGION_LEVELS = (("desa", 13), ("kecamatan", 8), ("kabupaten", 5), ("province", 2))
+
+
+def sum_levels(rows):
+    """Return {(level, code, month, indicator): (numerator, denominator, values)} of every
+    region of every level, from rows (posyandu region code, month, indicator, numerator,
+    denominator, values), each level summed from the one below."""
+    out = {}
+    below = list(rows)
+    for level, length in REGION_LEVELS:
+        groups = defaultdict(lambda: [0, 0, []])
+        for code, month, indicator, numerator, denominator, values in below:
+            group = groups[code[:length], month, indicator]
+            group[0] += numerator
+            group[1] += denominator
+            group[2].extend(values)
+        below = []
+        for (code, month, indicator), (numerator, denominator, values) in groups.items():
+            values = sorted(values)
+            out[level, code, month, indicator] = (numerator, denominator, values)
+            below.append((code, month, indicator, numerator, denominator, values))
+    return out
 
 
 def sum_region_rollups(apps, schema_editor):
@@ -21,7 +46,7 @@ def sum_region_rollups(apps, schema_editor):
         rows = monthly.objects.filter(month=month).values_list(
             "posyandu__region__code", "month", "indicator", "numerator", "denominator", "values"
         )
-        sums = sum_levels((c, m, i, Tally(n, d, tuple(v))) for c, m, i, n, d, v in rows)
+        sums = sum_levels((c, m, i, n, d, v or []) for c, m, i, n, d, v in rows)
         region.objects.bulk_create(
             (
                 region(
@@ -29,13 +54,13 @@ def sum_region_rollups(apps, schema_editor):
                     region_code=code,
                     month=m,
                     indicator=indicator,
-                    numerator=tally.numerator,
-                    denominator=tally.denominator,
-                    values=list(tally.values),
+                    numerator=numerator,
+                    denominator=denominator,
+                    values=values,
                     computed_at=now,
                 )
-                for (level, code, m, indicator), tally in sums.items()
-                if tally.numerator or tally.denominator
+                for (level, code, m, indicator), (numerator, denominator, values) in sums.items()
+                if numerator or denominator
             ),
             batch_size=2000,
         )

@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from posyandu.core.indicators import Month, all_indicator_rules
@@ -82,9 +84,10 @@ def csv_response(
     filename: str, header: Sequence[object], rows: Iterable[Sequence[object]]
 ) -> HttpResponse:
     """Return a CSV download for spreadsheets set to Indonesian: ';' between cells, decimal
-    comma, UTF-8 with a byte-order mark."""
+    comma, UTF-8 with a byte-order mark. The file is named `filename` made a slug."""
+    stem = filename.removesuffix(".csv")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{slugify(stem)}.csv")
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
     writer.writerow([str(cell) for cell in header])

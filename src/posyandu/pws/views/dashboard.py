@@ -111,7 +111,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "table": [_row(r, kept) for r in everything],
         "spm": present.spm_rows({r.definition.code: r for r in everything}, month, estimates, kept),
         "spm_edit": estimate_place(request.user) is not None,
-        "spm_estimated": bool(estimates),
         "league": _league(area, month, level, rank_by),
         "query": kept,
         "league_query": query(month, level, urut=rank_by),
