@@ -32,6 +32,8 @@ AGGREGATE_ONLY_ROLES = frozenset({Role.DESA, Role.POKJANAL})
 NAKES_ROLES = frozenset({Role.BIDAN, Role.PERAWAT, Role.PUSKESMAS})
 # Roles that serve residents in person: kader and nakes (home visits, referrals, offline app).
 WORKER_ROLES = frozenset({Role.KADER, *NAKES_ROLES})
+# Roles that coordinate posyandu and open the Pokjanal page (roll-out, strata, decisions).
+POKJANAL_PAGE_ROLES = frozenset({Role.POKJANAL, Role.DINKES, Role.PUSKESMAS, Role.DESA})
 
 
 class Membership(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django import forms
@@ -29,6 +30,26 @@ class NamedDateField(forms.DateField):
                 code="invalid",
                 params={"field": self.label, "value": value},
             ) from None
+
+
+class ClientUUIDField(forms.UUIDField):
+    """The hidden key a form is opened with; a missing or malformed one names the field and
+    the value (never replaced by a fresh key: the same form sent twice must record once)."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value: Any) -> uuid.UUID | None:
+        try:
+            key = super().to_python(value)
+        except ValidationError:
+            key = None
+        if key is None:
+            raise ValidationError(
+                _("%(field)s: '%(value)s' is not a valid identifier."),
+                code="invalid",
+                params={"field": self.label, "value": value or ""},
+            )
+        return key
 
 
 class RolloutForm(forms.Form):
@@ -67,6 +88,7 @@ class StrataInputForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    client_uuid = ClientUUIDField(label="client_uuid")
     meeting_date = NamedDateField(label=_("Meeting date"))
     text = forms.CharField(
         label=_("Decision"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

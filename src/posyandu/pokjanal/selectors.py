@@ -12,11 +12,11 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from posyandu.accounts.models import Role
+from posyandu.accounts.models import POKJANAL_PAGE_ROLES, Role
 from posyandu.accounts.scope import AnyUser, area_posyandu_for, membership_of
 from posyandu.core.dates import add_months
 from posyandu.core.errors import RulesError
@@ -26,20 +26,19 @@ from posyandu.kaders.models import CompetencyRecord, Kader
 from posyandu.kaders.selectors import passed_codes
 from posyandu.pokjanal.models import Decision, IlpRollout, StrataInput
 from posyandu.pws.models import MonthlyRollup
+from posyandu.pws.selectors import rules_for_month
 from posyandu.regions.models import Facility, Region
 from posyandu.visits.models import ServiceDay, Visit
 
-PAGE_ROLES = frozenset({Role.POKJANAL, Role.DINKES, Role.PUSKESMAS, Role.DESA})
 WINDOW_MONTHS = 12
 # The rollup codes the strata read (read-only use of the PWS): service days held, D/S, IDL.
 _ROLLUP_CODES = ("service_days", "d_s", "cov_idl")
-_HELD = ("open", "validated", "confirmed")
 
 
 def area_region(user: AnyUser) -> Region | None:
     """Return the region of the user's Pokjanal area (a Puskesmas: its kecamatan), or None."""
     membership = membership_of(user)
-    if membership is None or membership.role not in PAGE_ROLES:
+    if membership is None or membership.role not in POKJANAL_PAGE_ROLES:
         return None
     if membership.region is not None:
         return membership.region
@@ -48,17 +47,24 @@ def area_region(user: AnyUser) -> Region | None:
     return None
 
 
+def _own(region: Region) -> Q:
+    """Match the decisions of `region` and the regions under it: those its users may edit."""
+    return Q(region__code__startswith=region.code)
+
+
 def decisions_in_area(user: AnyUser, *, own_only: bool = False) -> QuerySet[Decision]:
     """Return the decisions of the user's area and below; with own_only False also those of
-    the regions above it (a kabupaten decision concerns every desa)."""
+    the regions above it (a kabupaten decision concerns every desa). Each is marked `own`
+    when it is of the area or below: the ones the user's area may edit."""
     region = area_region(user)
     if region is None:
         return Decision.objects.none()
-    below = Q(region__code__startswith=region.code)
-    if own_only:
-        return Decision.objects.filter(below)
+    own = _own(region)
     above = [region.code[:n] for n in (2, 5, 8) if n < len(region.code)]
-    return Decision.objects.filter(below | Q(region__code__in=above))
+    shown = own if own_only else own | Q(region__code__in=above)
+    return Decision.objects.filter(shown).annotate(
+        own=ExpressionWrapper(own, output_field=BooleanField())
+    )
 
 
 def decision_get(user: AnyUser, uuid: object) -> Decision:
@@ -144,11 +150,13 @@ def _kader_on_duty(places: list[Facility], months: list[dt.date]) -> dict[int, t
     """Return per posyandu (kader-days recorded, held service days) in the window.
 
     The app records no kader attendance list: a kader is counted on duty at a held service day
-    when her login recorded a visit of that day or validated it (ADR 0010).
+    when her login recorded a visit of that day or validated it (ADR 0010). A day is held in the
+    statuses the PWS counts (the indicator rules of the window's last month).
     """
     start, end = months[0], add_months(months[-1], 1)
+    statuses = rules_for_month(months[-1]).params.service_day_held_statuses
     held = ServiceDay.objects.filter(
-        posyandu__in=places, date__gte=start, date__lt=end, status__in=_HELD
+        posyandu__in=places, date__gte=start, date__lt=end, status__in=statuses
     )
     days = dict(held.values_list("posyandu_id").annotate(n=Count("pk")).order_by())
     pairs: set[tuple[int, int, int]] = set()
@@ -165,7 +173,6 @@ def _kader_on_duty(places: list[Facility], months: list[dt.date]) -> dict[int, t
 
 
 def _figures(
-    place: Facility,
     rollups: dict[str, list],
     duty: tuple[int, int] | None,
     entered: StrataInput | None,
@@ -239,7 +246,7 @@ def pokjanal_overview(*, user: AnyUser, year: int | None = None) -> Overview:
             covered |= passed_codes(records[kader_pk])
         missing = [c for c in catalogue.competencies if c.code not in covered]
         figures, sources = _figures(
-            place, rollups[place.pk], duty.get(place.pk), inputs.get(place.pk), len(team[place.pk])
+            rollups[place.pk], duty.get(place.pk), inputs.get(place.pk), len(team[place.pk])
         )
         result = None if rules is None else posyandu_stratum(figures, as_of)
         pkm = place.parent.parent if place.parent is not None else None

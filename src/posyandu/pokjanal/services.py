@@ -13,7 +13,7 @@ import uuid as uuid_lib
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,7 @@ from posyandu.accounts.scope import AnyUser, area_posyandu_for, role_of
 from posyandu.audit.services import audit_record, field_changes
 from posyandu.pokjanal.models import Decision, IlpRollout, Sector, StrataInput
 from posyandu.pokjanal.selectors import area_region, decisions_in_area
-from posyandu.regions.models import Facility
+from posyandu.regions.models import Facility, Region
 
 EDIT_ROLES = frozenset({Role.PUSKESMAS, Role.DINKES})
 DECISION_ROLES = frozenset({Role.POKJANAL, Role.DINKES, Role.DESA})
@@ -201,6 +201,17 @@ def _check_decision(*, meeting_date: dt.date, text: str, sector: str, due_date: 
     return text
 
 
+def _decision_by_uuid(uuid: uuid_lib.UUID) -> Decision | None:
+    return Decision.objects.filter(uuid=uuid).first()
+
+
+def _same_area(decision: Decision, region: Region) -> Decision:
+    """Return a decision recorded before with the same uuid, if it is of the same area."""
+    if decision.region_id != region.pk:
+        raise Http404("no such decision")
+    return decision
+
+
 def decision_create(
     *,
     user: AnyUser,
@@ -218,20 +229,27 @@ def decision_create(
         raise PermissionDenied("no area")
     text = _check_decision(meeting_date=meeting_date, text=text, sector=sector, due_date=due_date)
     with transaction.atomic():
-        existing = Decision.objects.filter(uuid=uuid).first()
+        existing = _decision_by_uuid(uuid)
         if existing is not None:
-            if existing.region_id != region.pk:
-                raise Http404("no such decision")
-            return existing
-        decision = Decision.objects.create(
-            uuid=uuid,
-            region=region,
-            meeting_date=meeting_date,
-            text=text,
-            sector=sector,
-            due_date=due_date,
-            created_by=_user(user),
-        )
+            return _same_area(existing, region)
+        try:
+            # A savepoint: a submit of the same form running alongside may insert the uuid
+            # between the lookup above and this insert; then its row is the answer.
+            with transaction.atomic():
+                decision = Decision.objects.create(
+                    uuid=uuid,
+                    region=region,
+                    meeting_date=meeting_date,
+                    text=text,
+                    sector=sector,
+                    due_date=due_date,
+                    created_by=_user(user),
+                )
+        except IntegrityError:
+            existing = _decision_by_uuid(uuid)
+            if existing is None:
+                raise
+            return _same_area(existing, region)
         audit_record(
             user=user,
             action="decision.create",

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid as uuid_lib
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,18 +19,51 @@ from django.utils.translation import gettext as _
 from posyandu.pokjanal import labels, selectors, services
 from posyandu.pokjanal.forms import DecisionEditForm, DecisionForm, RolloutForm, StrataInputForm
 from posyandu.pokjanal.models import Decision, IlpRollout, StrataInput
+from posyandu.web.errors import BadParameterError, bad_request
 
 # Roll-out stages, the furthest first.
 STAGES = ("sudah", "persiapan", "belum")
 
 
 def _year(request: HttpRequest) -> int:
+    """Return the year asked for (`tahun`; default: this year), from 2023 to this year."""
     this_year = timezone.localdate().year
-    try:
-        year = int(request.GET.get("tahun") or this_year)
-    except ValueError:
+    raw = request.GET.get("tahun")
+    if not raw:
         return this_year
-    return year if services.FIRST_YEAR <= year <= this_year else this_year
+    try:
+        year = int(raw)
+    except ValueError:
+        raise BadParameterError(
+            _("%(field)s: “%(value)s” is not a whole number.") % {"field": _("Year"), "value": raw}
+        ) from None
+    if not services.FIRST_YEAR <= year <= this_year:
+        raise BadParameterError(_("Year %(value)s is outside 2023 to this year.") % {"value": raw})
+    return year
+
+
+def _bad_request(request: HttpRequest, error: BadParameterError) -> HttpResponse:
+    return bad_request(request, error, "pokjanal:overview", _("Pokjanal posyandu"))
+
+
+def _submit(
+    request: HttpRequest,
+    form: Form,
+    write: Callable[[dict[str, Any]], object],
+    done: str,
+    url: str,
+) -> HttpResponse | None:
+    """Write a posted, valid form; on success say `done` and redirect to `url`. Return None
+    (render the form again) for a GET, an invalid form or a write the service refused."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        write(form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc)  # the service names the field: the error lands on it
+        return None
+    messages.success(request, done)
+    return redirect(url)
 
 
 def _criterion_rows(results: object) -> list[dict[str, object]]:
@@ -55,8 +91,13 @@ def overview(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(
             _("The Pokjanal page is for the Pokjanal, dinkes, Puskesmas and desa.")
         )
-    data = selectors.pokjanal_overview(user=request.user, year=_year(request))
+    try:
+        year = _year(request)
+    except BadParameterError as error:
+        return _bad_request(request, error)
+    data = selectors.pokjanal_overview(user=request.user, year=year)
     today = data.today
+    can_decide = services.can_record_decisions(request.user)
     posyandu = []
     for row in data.rows:
         stage = row.rollout.stage if row.rollout else IlpRollout.Stage.BELUM
@@ -82,14 +123,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     decisions = []
     for d in data.decisions:
         overdue = d.status == Decision.Status.OPEN and d.due_date < today
-        look = labels.OVERDUE if overdue else (labels.DONE if d.status == "done" else labels.OPEN)
+        done = d.status == Decision.Status.DONE
+        look = labels.OVERDUE if overdue else (labels.DONE if done else labels.OPEN)
         decisions.append(
             {
                 "d": d,
                 "look": look,
                 "overdue_days": (today - d.due_date).days if overdue else 0,
-                "editable": services.can_record_decisions(request.user)
-                and d.region.code.startswith(data.region.code),
+                "editable": can_decide and d.own,
             }
         )
     # Overdue first (longest late first), then open by due date, then done.
@@ -119,14 +160,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         "decisions": decisions,
         "overdue": sum(1 for d in decisions if d["overdue_days"]),
         "can_edit": services.can_edit_posyandu(request.user),
-        "can_decide": services.can_record_decisions(request.user),
+        "can_decide": can_decide,
         "years": list(range(this_year, services.FIRST_YEAR - 1, -1)),
     }
     return render(request, "pokjanal/overview.html", context)
-
-
-def _apply_errors(form: object, exc: ValidationError) -> None:
-    form.add_error(None, exc)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -142,21 +179,14 @@ def rollout_edit(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
         else {"stage": IlpRollout.Stage.BELUM}
     )
     form = RolloutForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ilp_rollout_set(
-                user=request.user,
-                posyandu=place,
-                stage=form.cleaned_data["stage"],
-                since=form.cleaned_data["since"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Roll-out stage saved."))
-            return redirect(reverse("pokjanal:overview") + "#ilp")
-    return render(
+    saved = _submit(
+        request,
+        form,
+        lambda data: services.ilp_rollout_set(user=request.user, posyandu=place, **data),
+        _("Roll-out stage saved."),
+        reverse("pokjanal:overview") + "#ilp",
+    )
+    return saved or render(
         request, "pokjanal/rollout.html", {"form": form, "place": place, "current": current}
     )
 
@@ -167,7 +197,10 @@ def strata_edit(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     place = selectors.posyandu_in_area(request.user, uuid)
     if not services.can_edit_posyandu(request.user):
         raise PermissionDenied(_("Only Puskesmas and dinkes staff enter strata figures."))
-    year = _year(request)
+    try:
+        year = _year(request)
+    except BadParameterError as error:
+        return _bad_request(request, error)
     current = StrataInput.objects.filter(posyandu=place, year=year).first()
     initial = {}
     if current is not None:
@@ -176,26 +209,18 @@ def strata_edit(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
             for name in ("kader_on_duty", "kia", "kb", "extra_programmes", "dana_sehat", "note")
         }
     form = StrataInputForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        cleaned = form.cleaned_data
-        try:
-            services.strata_input_set(
-                user=request.user,
-                posyandu=place,
-                year=year,
-                kia=cleaned["kia"],
-                kb=cleaned["kb"],
-                extra_programmes=cleaned["extra_programmes"],
-                dana_sehat=cleaned["dana_sehat"],
-                kader_on_duty=cleaned["kader_on_duty"],
-                note=cleaned["note"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Strata figures saved."))
-            return redirect(reverse("pokjanal:overview") + f"?tahun={year}#strata")
-    return render(request, "pokjanal/strata.html", {"form": form, "place": place, "year": year})
+    saved = _submit(
+        request,
+        form,
+        lambda data: services.strata_input_set(
+            user=request.user, posyandu=place, year=year, **data
+        ),
+        _("Strata figures saved."),
+        reverse("pokjanal:overview") + f"?tahun={year}#strata",
+    )
+    return saved or render(
+        request, "pokjanal/strata.html", {"form": form, "place": place, "year": year}
+    )
 
 
 @login_required
@@ -206,24 +231,25 @@ def decision_new(request: HttpRequest) -> HttpResponse:
         raise Http404("no area")
     if not services.can_record_decisions(request.user):
         raise PermissionDenied(_("Only the Pokjanal, dinkes and desa officials record decisions."))
-    form = DecisionForm(request.POST or None, initial={"meeting_date": timezone.localdate()})
-    client_uuid = request.POST.get("client_uuid") or str(uuid_lib.uuid4())
-    if request.method == "POST" and form.is_valid():
-        try:
-            key = uuid_lib.UUID(client_uuid)
-        except ValueError:
-            key = uuid_lib.uuid4()
-        try:
-            services.decision_create(user=request.user, uuid=key, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Decision recorded."))
-            return redirect(reverse("pokjanal:overview") + "#keputusan")
-    return render(
+    # The form's own key, made when it is opened: the same form sent twice records once.
+    initial = {"meeting_date": timezone.localdate(), "client_uuid": uuid_lib.uuid4()}
+    form = DecisionForm(request.POST or None, initial=initial)
+    saved = _submit(
         request,
-        "pokjanal/decision.html",
-        {"form": form, "region": region, "client_uuid": client_uuid, "decision": None},
+        form,
+        lambda data: services.decision_create(
+            user=request.user,
+            uuid=data["client_uuid"],
+            meeting_date=data["meeting_date"],
+            text=data["text"],
+            sector=data["sector"],
+            due_date=data["due_date"],
+        ),
+        _("Decision recorded."),
+        reverse("pokjanal:overview") + "#keputusan",
+    )
+    return saved or render(
+        request, "pokjanal/decision.html", {"form": form, "region": region, "decision": None}
     )
 
 
@@ -241,15 +267,14 @@ def decision_edit(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
         "follow_up": decision.follow_up,
     }
     form = DecisionEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_update(user=request.user, decision=decision, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Decision updated."))
-            return redirect(reverse("pokjanal:overview") + "#keputusan")
-    return render(
+    saved = _submit(
+        request,
+        form,
+        lambda data: services.decision_update(user=request.user, decision=decision, **data),
+        _("Decision updated."),
+        reverse("pokjanal:overview") + "#keputusan",
+    )
+    return saved or render(
         request,
         "pokjanal/decision.html",
         {"form": form, "region": decision.region, "decision": decision},

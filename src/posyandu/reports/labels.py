@@ -27,11 +27,6 @@ SKDN_SHORT = {
 }
 
 
-def month_label(month: dt.date) -> str:
-    """Return 'Oktober 2026' in the active language."""
-    return dateformat.format(month, "F Y")
-
-
 def month_short(month_number: int) -> str:
     """Return the short name of a month (Jan, Feb, ...)."""
     return dateformat.format(dt.date(2000, month_number, 1), "M")

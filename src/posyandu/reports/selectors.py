@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from posyandu.accounts.scope import AnyUser, area_posyandu_for, posyandu_for, posyandu_under
@@ -26,7 +26,6 @@ from posyandu.core.dates import completed_months
 from posyandu.core.errors import RulesError
 from posyandu.core.indicators import (
     Definition,
-    IndicatorRules,
     Month,
     PersonFacts,
     Tally,
@@ -35,19 +34,13 @@ from posyandu.core.indicators import (
 )
 from posyandu.kaders.models import Kader
 from posyandu.pws.mappers import posyandu_facts
-from posyandu.pws.selectors import Area, Reading, area_breakdown, area_trend
-from posyandu.pws.selectors import rules_for_month as pws_rules_for_month
+from posyandu.pws.selectors import Area, Reading, area_breakdown, area_trend, rules_for_month
 from posyandu.regions.models import Facility
 from posyandu.reports.layout import Layout, layout_for
 from posyandu.visits.models import ImmunizationGiven, ServiceDay, Visit
 
 SEXES = ("M", "F")
 MARKS = ("n", "t", "o", "b")  # the N/T mark of a weighing, as the SKDN counts it
-
-
-def rules_for_month(month: dt.date) -> IndicatorRules:
-    """Return the indicator rules of a month (as the PWS reads it)."""
-    return pws_rules_for_month(month)
 
 
 # --- Places in scope ------------------------------------------------------------------------
@@ -97,17 +90,26 @@ class Choices:
 
 
 def report_choices(user: AnyUser) -> Choices:
-    """Return the places the user may print a report of."""
+    """Return the places the user may print a report of: her area's posyandu, and the
+    Puskesmas whose every posyandu is in her area (three queries, whatever their number)."""
     posyandu = list(area_posyandu_for(user).select_related("region", "parent").order_by("name"))
     ids = {_puskesmas_id(p) for p in posyandu}
-    candidates = Facility.objects.filter(pk__in=ids, kind=Facility.Kind.PUSKESMAS)
+    candidates = list(
+        Facility.objects.filter(pk__in=ids, kind=Facility.Kind.PUSKESMAS).order_by("name")
+    )
+    # Every posyandu under the candidates at once, as `posyandu_under` finds them: right
+    # under a Puskesmas or under one of its Pustu.
+    under: dict[int, set[int]] = defaultdict(set)
+    pks = [pkm.pk for pkm in candidates]
+    rows = Facility.objects.filter(kind=Facility.Kind.POSYANDU).filter(
+        Q(parent__in=pks) | Q(parent__parent__in=pks)
+    )
+    for pk, parent, grandparent in rows.values_list("pk", "parent_id", "parent__parent_id"):
+        under[parent].add(pk)
+        if grandparent is not None:
+            under[grandparent].add(pk)
     have = {p.pk for p in posyandu}
-    puskesmas = [
-        pkm
-        for pkm in candidates.order_by("name")
-        if set(posyandu_under(pkm).values_list("pk", flat=True)) <= have
-    ]
-    return Choices(posyandu, puskesmas)
+    return Choices(posyandu, [pkm for pkm in candidates if under[pkm.pk] <= have])
 
 
 # --- The SKDN recap by age band and sex ---------------------------------------------------

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from posyandu.pws.present import month_label
 from posyandu.pws.selectors import Reading
 from posyandu.reports import labels
 from posyandu.reports.selectors import PosyanduReport, PuskesmasReport
@@ -49,7 +51,7 @@ class Document:
     title: str
     header: list[tuple[str, str]]  # (label, value) lines above the tables
     sheets: list[Sheet]
-    filename: str
+    filename: str  # a slug, without the extension
 
 
 def _number(value: float | None, kind: str) -> Cell:
@@ -70,7 +72,7 @@ def reading_cell(reading: Reading | None) -> Cell:
 
 def posyandu_document(report: PosyanduReport, printed: str) -> Document:
     """Return the sheets of the posyandu report: SKDN recap, indicators, register (if allowed)."""
-    month = labels.month_label(report.month)
+    month = month_label(report.month)
     duty = (
         ", ".join(report.kaders_on_duty)
         if report.kaders_on_duty
@@ -98,8 +100,8 @@ def posyandu_document(report: PosyanduReport, printed: str) -> Document:
         "name": report.posyandu.name,
         "month": month,
     }
-    slug = report.posyandu.name.lower().replace(" ", "-")
-    return Document(title, header, sheets, f"laporan-posyandu-{slug}-{report.month:%Y-%m}")
+    name = slugify(f"laporan posyandu {report.posyandu.name} {report.month:%Y-%m}")
+    return Document(title, header, sheets, name)
 
 
 def _skdn_table(report: PosyanduReport) -> Table:
@@ -194,7 +196,7 @@ def _register_table(report: PosyanduReport) -> Table:
 
 def puskesmas_document(report: PuskesmasReport, printed: str) -> Document:
     """Return the sheets of the Puskesmas recap: one line per posyandu, subtotals, total."""
-    month = labels.month_label(report.month)
+    month = month_label(report.month)
     header = [
         (_("Puskesmas"), report.puskesmas.name),
         (_("Month"), month),
@@ -241,12 +243,11 @@ def puskesmas_document(report: PuskesmasReport, printed: str) -> Document:
         "name": report.puskesmas.name,
         "month": month,
     }
-    slug = report.puskesmas.name.lower().replace(" ", "-")
     return Document(
         title,
         header,
         [Sheet(_("SKDN recap")[:31], [recap]), Sheet(_("Indicators")[:31], [doses])],
-        f"laporan-puskesmas-{slug}-{report.month:%Y-%m}",
+        slugify(f"laporan puskesmas {report.puskesmas.name} {report.month:%Y-%m}"),
     )
 
 

@@ -15,12 +15,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from posyandu.accounts.scope import membership_of
 from posyandu.core.indicators import Month
-from posyandu.pws.views.common import first_month, month_choices
-from posyandu.reports import labels
+from posyandu.pws.present import month_label
+from posyandu.pws.views.common import first_month, month_choices, parse_month
 from posyandu.reports.pdf import write_pdf
 from posyandu.reports.selectors import (
     posyandu_report,
@@ -31,30 +32,23 @@ from posyandu.reports.selectors import (
 )
 from posyandu.reports.tables import Document, posyandu_document, puskesmas_document
 from posyandu.reports.xlsx import write_xlsx
+from posyandu.web.errors import BadParameterError, bad_request
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class BadParameterError(Exception):
-    """A parameter of the request that cannot be read; the message names it and its value."""
-
-
 def _month(raw: str | None) -> dt.date:
-    """Return the month asked for (`bulan`, YYYY-MM; default: this month)."""
-    current = timezone.localdate().replace(day=1)
-    if not raw:
-        return current
-    try:
-        month = dt.date.fromisoformat(f"{raw}-01")
-    except ValueError:
+    """Return the month asked for (`bulan`, YYYY-MM; default: this month), read as the PWS
+    reads it; where the PWS would show this month instead, a report is a 400."""
+    month, error = parse_month(raw)
+    if error is not None:
+        first, last = first_month(), timezone.localdate()
         raise BadParameterError(
-            _("Month (bulan): “%(value)s” is not a month; write it as YYYY-MM, e.g. %(example)s.")
-            % {"value": raw, "example": f"{current:%Y-%m}"}
-        ) from None
-    if not first_month() <= month <= current:
-        raise BadParameterError(
-            _("Month (bulan): %(value)s is outside the months with data (%(first)s to %(last)s).")
-            % {"value": raw, "first": f"{first_month():%Y-%m}", "last": f"{current:%Y-%m}"}
+            _(
+                "Month (bulan): “%(value)s” is not a month with data; write it as YYYY-MM, "
+                "from %(first)s to %(last)s."
+            )
+            % {"value": raw, "first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}"}
         )
     return month
 
@@ -69,7 +63,7 @@ def _place(raw: str) -> str:
 
 
 def _bad_request(request: HttpRequest, error: BadParameterError) -> HttpResponse:
-    return render(request, "reports/bad_request.html", {"error": str(error)}, status=400)
+    return bad_request(request, error, "reports:chooser", _("Back to the monthly reports"))
 
 
 def _printed(request: HttpRequest) -> str:
@@ -90,7 +84,9 @@ def _send(document: Document, kind: str, request: HttpRequest) -> HttpResponse:
         response = HttpResponse(
             write_pdf(document, _printed(request)), content_type="application/pdf"
         )
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}.{kind}"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{document.filename}.{kind}"
+    )
     return response
 
 
@@ -146,7 +142,7 @@ def chooser(request: HttpRequest) -> HttpResponse:
     choices = report_choices(request.user)
     context = {
         "month": month,
-        "month_label": labels.month_label(month),
+        "month_label": month_label(month),
         "month_choices": month_choices(month),
         "bulan": f"{month:%Y-%m}",
         "posyandu": choices.posyandu,

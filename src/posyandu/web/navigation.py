@@ -9,7 +9,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from posyandu.accounts.models import AGGREGATE_ONLY_ROLES, NAKES_ROLES, WORKER_ROLES, Role
+from posyandu.accounts.models import (
+    AGGREGATE_ONLY_ROLES,
+    NAKES_ROLES,
+    POKJANAL_PAGE_ROLES,
+    WORKER_ROLES,
+)
 from posyandu.accounts.scope import role_of
 
 
@@ -33,11 +38,7 @@ AGGREGATE_SECTIONS = (
     MenuItem("pws:dashboard", _("Village dashboard")),
     MenuItem("reports:chooser", _("Reports")),
     # Roll-out, strata, decisions: for the roles that coordinate posyandu.
-    MenuItem(
-        "pokjanal:overview",
-        _("Pokjanal"),
-        frozenset({Role.POKJANAL, Role.DINKES, Role.PUSKESMAS, Role.DESA}),
-    ),
+    MenuItem("pokjanal:overview", _("Pokjanal"), POKJANAL_PAGE_ROLES),
 )
 
 

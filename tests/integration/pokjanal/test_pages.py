@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 import uuid
 
 import pytest
@@ -186,6 +188,31 @@ def test_overdue_decision_marked_in_words_and_icon(client, jejaring):
     assert "Dinkes melatih kader" in text  # the kabupaten's decision concerns her desa
 
 
+def test_only_decisions_of_her_area_offer_an_update(client, jejaring):
+    def decision(region, text):
+        return Decision.objects.create(
+            region=region,
+            meeting_date=TODAY - dt.timedelta(days=20),
+            text=text,
+            sector="pmd",
+            due_date=TODAY + dt.timedelta(days=3),
+        )
+
+    own = decision(jejaring.desa_sukamaju, "Desa menganggarkan PMT")
+    above = decision(jejaring.kabupaten, "Dinkes melatih kader")
+    client.force_login(jejaring.user("desa_official"))
+    text = client.get(URL).content.decode()
+    assert "Dinkes melatih kader" in text  # she reads the kabupaten's decision
+    assert f"/pokjanal/keputusan/{own.uuid}/" in text
+    assert f"/pokjanal/keputusan/{above.uuid}/" not in text
+    client.force_login(_pokjanal(jejaring))
+    text = client.get(URL).content.decode()
+    assert f"/pokjanal/keputusan/{own.uuid}/" in text
+    assert f"/pokjanal/keputusan/{above.uuid}/" in text
+    client.force_login(jejaring.user("puskesmas_admin"))  # reads, never records decisions
+    assert "/pokjanal/keputusan/" not in client.get(URL).content.decode()
+
+
 def test_decision_form_errors_name_field_and_value(client, jejaring):
     client.force_login(jejaring.user("desa_official"))
     response = client.post(
@@ -217,11 +244,82 @@ def test_decision_form_saves_once_for_a_double_submit(client, jejaring):
     assert Decision.objects.count() == 1
 
 
+def _text(response):
+    return html.unescape(response.content.decode())
+
+
+def _decision_form(key=None, **changes):
+    form = {
+        "meeting_date": TODAY.isoformat(),
+        "text": "PKK mengaktifkan posyandu",
+        "sector": "pkk",
+        "due_date": (TODAY + dt.timedelta(days=30)).isoformat(),
+        **changes,
+    }
+    if key is not None:
+        form["client_uuid"] = key
+    return form
+
+
+@pytest.mark.parametrize(("key", "shown"), [("abc", "abc"), ("", ""), (None, "")])
+def test_decision_form_refuses_a_malformed_or_missing_key(client, jejaring, key, shown):
+    client.force_login(jejaring.user("desa_official"))
+    response = client.post("/pokjanal/keputusan/baru/", _decision_form(key))
+    assert response.status_code == 200
+    assert f"client_uuid: '{shown}' bukan ID yang sah." in _text(response)
+    assert not Decision.objects.exists()
+
+
+def test_decision_form_keeps_its_key_through_a_correction(client, jejaring):
+    client.force_login(jejaring.user("desa_official"))
+    hidden = r'name="client_uuid" value="([0-9a-f-]{36})"'
+    key = re.search(hidden, client.get("/pokjanal/keputusan/baru/").content.decode()).group(1)
+    wrong = client.post("/pokjanal/keputusan/baru/", _decision_form(key, meeting_date="31-02"))
+    assert wrong.status_code == 200
+    assert re.search(hidden, wrong.content.decode()).group(1) == key
+    assert client.post("/pokjanal/keputusan/baru/", _decision_form(key)).status_code == 302
+    assert client.post("/pokjanal/keputusan/baru/", _decision_form(key)).status_code == 302
+    assert str(Decision.objects.get().uuid) == key
+
+
+@pytest.mark.parametrize(
+    ("tahun", "shown"),
+    [
+        ("abc", "Tahun: “abc” bukan bilangan bulat."),
+        ("2022", "Tahun 2022 di luar rentang 2023 sampai tahun ini."),
+        (str(TODAY.year + 1), f"Tahun {TODAY.year + 1} di luar rentang 2023 sampai tahun ini."),
+    ],
+)
+def test_a_bad_year_is_a_400_naming_it(client, jejaring, tahun, shown):
+    client.force_login(jejaring.user("puskesmas_admin"))
+    response = client.get(f"{URL}?tahun={tahun}")
+    assert response.status_code == 400
+    assert shown in _text(response)
+    strata = f"/pokjanal/strata/{jejaring.melati.uuid}/?tahun={tahun}"
+    response = client.post(strata, {"kia": "60"})
+    assert response.status_code == 400
+    assert shown in _text(response)
+    assert not StrataInput.objects.exists()  # not saved under another year
+
+
+def test_a_past_year_is_read_and_saved_as_that_year(client, jejaring):
+    client.force_login(jejaring.user("puskesmas_admin"))
+    text = client.get(f"{URL}?tahun=2024").content.decode()
+    assert '<option value="2024" selected>' in text
+    response = client.post(f"/pokjanal/strata/{jejaring.melati.uuid}/?tahun=2024", {"kia": "60"})
+    assert response.status_code == 302
+    assert StrataInput.objects.get().year == 2024
+
+
 def test_strata_form_error_names_field_and_value(client, jejaring):
     client.force_login(jejaring.user("puskesmas_admin"))
     response = client.post(f"/pokjanal/strata/{jejaring.melati.uuid}/", {"kia": "130"})
     text = response.content.decode()
     assert "130" in text
+    assert response.status_code == 200
+    assert "Cakupan kumulatif KIA (%): 130 % tidak masuk akal (seharusnya 0–100)." in _text(
+        response
+    )
     assert not StrataInput.objects.exists()
     response = client.post(
         f"/pokjanal/strata/{jejaring.melati.uuid}/", {"kia": "62,5", "extra_programmes": "2"}

@@ -126,12 +126,28 @@ def test_register_only_for_named_roles(client, melati):
     assert not any(name in text for name in NAMES)
 
 
+def _rename_puskesmas(jejaring, name="Induk Sukamaju"):
+    """Give the Puskesmas a name of its own (the desa and the Pustu are all "Sukamaju")."""
+    Facility.objects.filter(pk=jejaring.puskesmas.pk).update(name=name)
+    return name
+
+
+def _after(lines, label):
+    """Return the line after the first line that is exactly `label` (a header's value)."""
+    return lines[lines.index(label) + 1]
+
+
 def test_posyandu_pdf_has_the_header_and_the_numbers(client, melati):
+    puskesmas = _rename_puskesmas(melati)
     text = _pdf_text(
         _get(client, melati.user("bidan_rina"), _url("posyandu", melati.melati, "pdf"))
     )
     assert "Melati" in text
     assert "Sukamaju" in text  # desa, Pustu and Puskesmas
+    lines = [line.strip() for line in text.splitlines()]
+    assert _after(lines, "Desa/Kelurahan") == "Sukamaju"
+    assert _after(lines, "Pustu") == "Sukamaju"
+    assert _after(lines, "Puskesmas") == puskesmas
     assert "bidan_rina" in text  # printed by
     assert "75,0" in text  # D/S
     assert "Ani Melati" in text  # the register, for a named role
@@ -238,7 +254,63 @@ def test_a_posyandu_right_under_the_puskesmas_is_listed_without_a_pustu(client, 
     lines = [r for r in ws.iter_rows(values_only=True) if isinstance(r[4], int)]
     assert "Dahlia" in [r[0] for r in lines]
     assert lines[-1][4] == 5  # D of the whole Puskesmas, Dahlia included
+    puskesmas = _rename_puskesmas(melati)
     book = _xlsx(_get(client, user, _url("posyandu", place, "xlsx")))
     header = {r[0]: r[1] for r in book.worksheets[0].iter_rows(max_row=10, values_only=True)}
     assert "Sukamaju" in header.values()  # the Puskesmas is named, the Pustu left empty
+    assert header["Puskesmas"] == puskesmas
+    assert header["Pustu"] in (None, "")
+    assert header["Desa/Kelurahan"] == "Sukamaju"
     assert str(melati.puskesmas.uuid) in _get(client, user, "/laporan/").content.decode()
+
+
+def _add_puskesmas(jejaring, n):
+    """Add `n` Puskesmas in the kabupaten, each with a posyandu under its Pustu and one right
+    under it."""
+    added = []
+    desa = jejaring.desa_sukamaju
+    for i in range(n):
+        pkm = Facility.objects.create(kind="puskesmas", name=f"Baru {i}", region=desa.parent)
+        pustu = Facility.objects.create(kind="pustu", name=f"Baru {i}", region=desa, parent=pkm)
+        for parent in (pkm, pustu):
+            Facility.objects.create(
+                kind="posyandu", name=f"Baru {i} {parent.kind}", region=desa, parent=parent
+            )
+        added.append(pkm)
+    return added
+
+
+def test_chooser_queries_do_not_grow_with_puskesmas(client, melati):
+    user = melati.user("dinkes_analyst")
+    before = _queries(client, user, "/laporan/")
+    added = _add_puskesmas(melati, 4)
+    assert _queries(client, user, "/laporan/") == before
+    text = _get(client, user, "/laporan/").content.decode()
+    assert all(str(p.uuid) in text for p in (melati.puskesmas, *added))
+    # A Puskesmas with one posyandu outside the kabupaten (under it or under its Pustu) is
+    # not the dinkes' to report on.
+    province = melati.kabupaten.parent
+    Facility.objects.create(kind="posyandu", name="Luar", region=province, parent=added[0])
+    pustu = Facility.objects.get(kind="pustu", parent=added[1])
+    Facility.objects.create(kind="posyandu", name="Luar", region=province, parent=pustu)
+    text = _get(client, user, "/laporan/").content.decode()
+    assert str(added[0].uuid) not in text
+    assert str(added[1].uuid) not in text
+    assert str(added[2].uuid) in text
+
+
+def test_download_names_are_slugs_of_the_place(client, melati):
+    Facility.objects.filter(pk=melati.melati.pk).update(name='Melati "Indah" Śrī')
+    Facility.objects.filter(pk=melati.puskesmas.pk).update(name="Suka'maju; Désa")
+    month = f"{this_month():%Y-%m}"
+    posyandu = _get(client, melati.user("bidan_rina"), _url("posyandu", melati.melati, "xlsx"))
+    assert posyandu.status_code == 200
+    assert posyandu["Content-Disposition"] == (
+        f'attachment; filename="laporan-posyandu-melati-indah-sri-{month}.xlsx"'
+    )
+    url = _url("puskesmas", melati.puskesmas, "pdf")
+    puskesmas = _get(client, melati.user("puskesmas_admin"), url)
+    assert puskesmas.status_code == 200
+    assert puskesmas["Content-Disposition"] == (
+        f'attachment; filename="laporan-puskesmas-sukamaju-desa-{month}.pdf"'
+    )

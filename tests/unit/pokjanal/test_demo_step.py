@@ -32,6 +32,8 @@ def test_build_pokjanal_writes_every_posyandu_once(jejaring):
     writer.finish()
     assert IlpRollout.objects.count() == 4
     assert all(r.since is not None for r in IlpRollout.objects.filter(stage="sudah"))
+    # Seed 1 draws strata figures for two of the four posyandu (each has an 85 % chance).
+    assert StrataInput.objects.count() == 2
     assert StrataInput.objects.filter(year=2026).count() == writer.counts["pokjanal.stratainput"]
     assert Decision.objects.count() == 6
     assert all(d.due_date >= d.meeting_date for d in Decision.objects.all())

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
@@ -159,6 +161,77 @@ def test_decision_create_is_idempotent_by_uuid_and_audited(jejaring):
     assert first.pk == again.pk
     assert first.region == jejaring.kabupaten
     assert Decision.objects.count() == 1
+    assert _events("decision.create") == 1
+
+
+def test_decision_create_returns_the_row_a_simultaneous_submit_inserted(jejaring, monkeypatch):
+    """The other submit of the form inserts the uuid between this one's lookup and its insert:
+    the insert fails on the unique uuid, and the other submit's row is the answer."""
+    user = _pokjanal(jejaring)
+    key = uuid.uuid4()
+    first = _decision(user, uuid=key)
+    real = services._decision_by_uuid
+    lookups = []
+
+    def late(uuid):  # the first lookup ran before the other submit committed
+        lookups.append(uuid)
+        return None if len(lookups) == 1 else real(uuid)
+
+    monkeypatch.setattr(services, "_decision_by_uuid", late)
+    again = _decision(user, uuid=key, text="the same form, sent again")
+    assert again.pk == first.pk
+    assert again.text == first.text
+    assert lookups == [key, key]  # the insert was tried, refused, and the row read after it
+    assert Decision.objects.count() == 1
+    assert _events("decision.create") == 1
+    # Another area's submit reusing the uuid gets nothing, on this path too.
+    lookups.clear()
+    with pytest.raises(Http404):
+        _decision(jejaring.user("desa_official"), uuid=key)
+    assert Decision.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submits_of_one_form_at_once_record_it_once(jejaring, monkeypatch):
+    """Both submits look the uuid up before either inserts. PostgreSQL: two connections; the
+    second insert waits for the first to commit, fails on the unique uuid and returns the
+    first's row. SQLite has one writer at a time (and the test database one connection):
+    there the two run one after the other, and must also record once."""
+    user = _pokjanal(jejaring)
+    key = uuid.uuid4()
+    results, errors = [], []
+    if connection.vendor == "postgresql":
+        real = services._decision_by_uuid
+        both_looked = threading.Barrier(2, timeout=10)
+        seen = threading.local()
+
+        def lookup(uuid):
+            found = real(uuid)
+            if not getattr(seen, "first", False):  # each submit's first lookup: wait for both
+                seen.first = True
+                both_looked.wait()
+            return found
+
+        monkeypatch.setattr(services, "_decision_by_uuid", lookup)
+
+        def submit():
+            try:
+                results.append(_decision(user, uuid=key))
+            except Exception as exc:  # reported by the assertion below
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=submit) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    else:
+        results = [_decision(user, uuid=key), _decision(user, uuid=key)]
+    assert errors == []
+    assert len(results) == 2
+    assert {d.pk for d in results} == {Decision.objects.get(uuid=key).pk}
     assert _events("decision.create") == 1
 
 

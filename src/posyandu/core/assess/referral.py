@@ -34,8 +34,6 @@ def referral_reasons(findings: Iterable[str], *, pregnant: bool, table: RuleVers
     def refers(code: str) -> bool:
         if code in always:
             return True
-        if not pregnant:
-            return False
         return code in in_pregnancy or (
             exempt_prefixes is not None and not code.startswith(exempt_prefixes)
         )
