@@ -103,6 +103,15 @@ def test_parse_only_as_of_sex_and_birth_date_are_needed():
 def test_parse_integers_are_numbers():
     record = parse_input(with_("measurements.1.weight_kg", 8))
     assert record.measurements[1].weight_kg == 8.0
+    assert type(record.measurements[1].weight_kg) is float
+    big = parse_input(with_("measurements.1.weight_kg", 2**1000)).measurements[1].weight_kg
+    assert big == float(2**1000)
+
+
+def test_parse_a_huge_whole_number_says_too_large():
+    message = error_of(with_("measurements.0.weight_kg", 10**400))
+    assert message.startswith("measurements[0].weight_kg: 1000")
+    assert message.endswith("... is too large")
 
 
 @pytest.mark.parametrize(
@@ -124,6 +133,11 @@ def test_parse_integers_are_numbers():
         (with_("measurements.0.weight_kg", 0), "measurements[0].weight_kg: must be above 0, got 0"),
         (with_("measurements.0.weight_kg", -3.5), "measurements[0].weight_kg: must be above 0"),
         (with_("measurements.1.hb_g_dl", 0.0), "measurements[1].hb_g_dl: must be above 0"),
+        (with_("measurements.0.sbp_mmhg", math.inf), "measurements[0].sbp_mmhg: inf is not a"),
+        (with_("measurements.0.sbp_mmhg", -math.inf), "measurements[0].sbp_mmhg: -inf is not"),
+        # A JSON whole number too large for a float: refused by name, not a crash.
+        (with_("measurements.0.weight_kg", 10**400), "measurements[0].weight_kg: 1000"),
+        (with_("measurements.0.weight_kg", -(10**400)), "measurements[0].weight_kg: must be"),
     ],
 )
 def test_parse_rejects_a_bad_number(obj, message):
@@ -187,6 +201,10 @@ def test_parse_null_required_field_is_missing():
         ("measurements.1.glucose_kind", "2h", "measurements[1].glucose_kind: '2h' is not"),
         ("person.pregnant", "no", "person.pregnant: 'no' is not true or false"),
         ("measurements.0.oedema", 1, "measurements[0].oedema: 1 is not true or false"),
+        ("person.sex", True, "person.sex: True is not 'M' or 'F'"),
+        ("person.smoker", 0, "person.smoker: 0 is not true or false"),
+        ("measurements.0.measure", True, "measurements[0].measure: True is not 'l' or 'h'"),
+        ("immunizations.0.vaccine", 1, "immunizations[0].vaccine: 1 is not a string"),
         ("person.province_code", 51, "person.province_code: 51 is not a 2-digit province code"),
         ("person.province_code", "5", "person.province_code: '5' is not a 2-digit"),
         ("person.gestational_weeks", 20.5, "person.gestational_weeks: 20.5 is not a whole number"),

@@ -34,6 +34,10 @@ _DOSE_KEYS = frozenset(f.name for f in fields(Dose))
 # A pregnancy lasts at most about 42 weeks; 45 leaves room for a late-recorded count.
 _MAX_GESTATIONAL_WEEKS = 45
 _INF = math.inf
+# The exact types whose values `_Reader.choice` may take at once (not their subclasses).
+_PLAIN = frozenset({str, bool})
+# Whole numbers below this convert to a finite float (above it, `_positive` says why not).
+_BIG_INT = 2**1000
 
 
 class _BadValueError(Exception):
@@ -45,6 +49,13 @@ class _BadValueError(Exception):
 
 
 _Convert = Callable[[object], T]
+# Where an object is: its dotted path, or (the list's path, the index) for a list item, which
+# is written out only when the item is refused.
+_Path = str | tuple[str, int]
+
+
+def _path_text(path: _Path) -> str:
+    return path if isinstance(path, str) else f"{path[0]}[{path[1]}]"
 
 
 class _Reader:
@@ -52,9 +63,9 @@ class _Reader:
 
     __slots__ = ("obj", "path")
 
-    def __init__(self, obj: object, path: str, keys: frozenset[str]) -> None:
+    def __init__(self, obj: object, path: _Path, keys: frozenset[str]) -> None:
         if type(obj) is not dict and not isinstance(obj, Mapping):
-            raise InputError(path or "input", f"{_show(obj)} is not an object")
+            raise InputError(_path_text(path) or "input", f"{_show(obj)} is not an object")
         if not keys.issuperset(obj):
             for key in obj:  # the first unknown key, in the input's order
                 if key not in keys:
@@ -63,8 +74,9 @@ class _Reader:
         self.path = path
 
     @staticmethod
-    def _join(path: str, key: str) -> str:
-        return f"{path}.{key}" if path else key
+    def _join(path: _Path, key: str) -> str:
+        text = _path_text(path)
+        return f"{text}.{key}" if text else key
 
     def name(self, key: str) -> str:
         """Return the dotted path of `key`."""
@@ -89,15 +101,28 @@ class _Reader:
             raise InputError(self.name(key), "is required")
         return value
 
-    def items(self, key: str) -> list[tuple[str, object]]:
-        """Return the (path, item) pairs of a list field; a missing list is empty."""
+    def items(self, key: str) -> tuple[str, list[object]]:
+        """Return the path and the items of a list field; a missing list is empty."""
         value = self.obj.get(key)
         if value is None:
-            return []
+            return key, []
         if not isinstance(value, list):
             raise InputError(self.name(key), f"{_show(value)} is not a list")
-        name = self.name(key)
-        return [(f"{name}[{i}]", item) for i, item in enumerate(value)]
+        return self.name(key), value
+
+    def date(self, key: str) -> dt.date:
+        """Return the date of a required field (`need(key, _date)`, quicker when it is good)."""
+        value = self.obj.get(key)
+        day = _iso_date(value) if type(value) is str else None
+        return self.need(key, _date) if day is None else day
+
+    def choice(self, key: str, convert: _Convert[T], good: frozenset[object]) -> T | None:
+        """Return `get(key, convert)`, at once when the value is None or one of `good`
+        (values that `convert` returns as they are: the usual ones)."""
+        value = self.obj.get(key)
+        if value is None or (type(value) in _PLAIN and value in good):
+            return value  # type: ignore[return-value]
+        return self.convert(key, value, convert)
 
 
 def _show(value: object) -> str:
@@ -128,11 +153,18 @@ def _positive(value: object) -> float:
     if type(value) is float and 0.0 < value < _INF:  # the usual case, checked first
         return value
     # bool is an int in Python, but `true` is not a number in a form.
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and not math.isfinite(value))
+    ):
         raise _BadValueError(f"{_show(value)} is not a number")
     if value <= 0:
         raise _BadValueError(f"must be above 0, got {_show(value)}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # a JSON whole number of hundreds of digits
+        raise _BadValueError(f"{_show(value)} is too large") from None
 
 
 def _bool(value: object) -> bool:
@@ -160,6 +192,10 @@ def _one_of(options: Mapping[str, T]) -> _Convert[T]:
 
 
 _SEX: _Convert[Sex] = _one_of({"M": "M", "F": "F"})
+# The values the converters below return as they are (`_Reader.choice`).
+_MEASURES: frozenset[object] = frozenset({"l", "h"})
+_GLUCOSE_KINDS: frozenset[object] = frozenset({"random", "fasting"})
+_BOOLS: frozenset[object] = frozenset({True, False})
 _MEASURE: _Convert[Literal["l", "h"]] = _one_of({"l": "l", "h": "h"})
 _GLUCOSE_KIND: _Convert[Literal["random", "fasting"]] = _one_of(
     {"random": "random", "fasting": "fasting"}
@@ -183,28 +219,33 @@ def _weeks(value: object) -> int:
 def parse_input(obj: Mapping[str, Any]) -> AssessmentInput:
     """Return the AssessmentInput of a JSON-like mapping; raise InputError naming the field."""
     top = _Reader(obj, "", _TOP_KEYS)
-    as_of = top.need("as_of", _date)
+    as_of = top.date("as_of")
     person = _parse_person(top.obj.get("person"), as_of)
-    measurements = tuple(
-        _parse_record(path, item, person.birth_date) for path, item in top.items("measurements")
-    )
-    doses = tuple(_parse_dose(path, item) for path, item in top.items("immunizations"))
-    symptoms = tuple(_symptom(path, item) for path, item in top.items("symptoms"))
+    birth_date = person.birth_date
+    name, items = top.items("measurements")
+    measurements = tuple(_parse_record((name, i), item, birth_date) for i, item in enumerate(items))
+    name, items = top.items("immunizations")
+    doses = tuple(_parse_dose((name, i), item) for i, item in enumerate(items))
+    name, items = top.items("symptoms")
+    symptoms = tuple(_symptom((name, i), item) for i, item in enumerate(items))
+    record_id = top.obj.get("id")
     return AssessmentInput(
         as_of=as_of,
         person=person,
-        id=top.get("id", _text),
+        id=record_id if type(record_id) is str else top.get("id", _text),
         measurements=measurements,
         immunizations=doses,
         symptoms=symptoms,
     )
 
 
-def _symptom(path: str, item: object) -> str:
+def _symptom(path: _Path, item: object) -> str:
+    if type(item) is str:
+        return item
     try:
         return _text(item)
     except _BadValueError as exc:
-        raise InputError(path, exc.message) from None
+        raise InputError(_path_text(path), exc.message) from None
 
 
 def _parse_person(obj: object, as_of: dt.date) -> Person:
@@ -212,16 +253,16 @@ def _parse_person(obj: object, as_of: dt.date) -> Person:
         raise InputError("person", "is required")
     r = _Reader(obj, "person", _PERSON_KEYS)
     sex = r.need("sex", _SEX)
-    birth_date = r.need("birth_date", _date)
+    birth_date = r.date("birth_date")
     if birth_date > as_of:
         raise InputError(r.name("birth_date"), f"{birth_date.isoformat()} is after as_of")
     person = Person(
         sex=sex,
         birth_date=birth_date,
-        pregnant=r.get("pregnant", _bool),
+        pregnant=r.choice("pregnant", _bool, _BOOLS),
         gestational_weeks=r.get("gestational_weeks", _weeks),
         delivery_date=r.get("delivery_date", _date),
-        smoker=r.get("smoker", _bool),
+        smoker=r.choice("smoker", _bool, _BOOLS),
         province_code=r.get("province_code", _province),
     )
     _check_person(r, person)
@@ -236,9 +277,9 @@ def _check_person(r: _Reader, person: Person) -> None:
         raise InputError(r.name("delivery_date"), "is before person.birth_date")
 
 
-def _parse_record(path: str, obj: object, birth_date: dt.date) -> MeasurementRecord:
+def _parse_record(path: _Path, obj: object, birth_date: dt.date) -> MeasurementRecord:
     r = _Reader(obj, path, _RECORD_KEYS)
-    day = r.need("date", _date)
+    day = r.date("date")
     if day < birth_date:
         raise InputError(r.name("date"), f"{day.isoformat()} is before person.birth_date")
     numbers = _numbers(r)
@@ -250,9 +291,9 @@ def _parse_record(path: str, obj: object, birth_date: dt.date) -> MeasurementRec
         raise InputError(r.name("dbp_mmhg"), f"must be below sbp_mmhg ({sbp:g}), got {dbp:g}")
     return MeasurementRecord(
         date=day,
-        measure=r.get("measure", _MEASURE),
-        oedema=r.get("oedema", _bool),
-        glucose_kind=r.get("glucose_kind", _GLUCOSE_KIND),
+        measure=r.choice("measure", _MEASURE, _MEASURES),
+        oedema=r.choice("oedema", _bool, _BOOLS),
+        glucose_kind=r.choice("glucose_kind", _GLUCOSE_KIND, _GLUCOSE_KINDS),
         **numbers,
     )
 
@@ -265,11 +306,16 @@ def _numbers(r: _Reader) -> dict[str, float | None]:
         value = get(key)
         if value is None or (type(value) is float and 0.0 < value < _INF):
             numbers[key] = value
+        elif type(value) is int and 0 < value < _BIG_INT:  # a whole number, as typed
+            numbers[key] = float(value)
         else:
             numbers[key] = r.convert(key, value, _positive)
     return numbers
 
 
-def _parse_dose(path: str, obj: object) -> Dose:
+def _parse_dose(path: _Path, obj: object) -> Dose:
     r = _Reader(obj, path, _DOSE_KEYS)
-    return Dose(vaccine=r.need("vaccine", _text), date=r.need("date", _date))
+    vaccine = r.obj.get("vaccine")
+    if type(vaccine) is not str:
+        vaccine = r.need("vaccine", _text)
+    return Dose(vaccine=vaccine, date=r.date("date"))
