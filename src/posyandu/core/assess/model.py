@@ -1,4 +1,4 @@
-"""The assessment's input and output: frozen dataclasses, NamedTuples and the JSON form.
+"""The assessment's input and output: immutable NamedTuples, and the JSON form.
 
 The shapes are the contract of ASSESS.md ("Input", "Output"). `parse_input` (in `parse`) turns
 a JSON-like mapping into an `AssessmentInput`; `assessment_to_dict` gives the Assessment back
@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple, TypeVar
 
@@ -22,9 +21,12 @@ from posyandu.core.dates import Age
 Sex = Literal["M", "F"]
 T = TypeVar("T")
 
+# Every type here is a NamedTuple rather than a frozen dataclass: as immutable, and made in one
+# C call where a frozen dataclass sets each field through object.__setattr__ (measured: the
+# Assessment was about a tenth of a batch's time, making the inputs two thirds of parse_input's).
 
-@dataclass(frozen=True)
-class Person:
+
+class Person(NamedTuple):
     """Who is assessed; every field but sex and birth date may be unknown (None)."""
 
     sex: Sex
@@ -41,8 +43,7 @@ class Person:
         return self.pregnant is True
 
 
-@dataclass(frozen=True)
-class MeasurementRecord:
+class MeasurementRecord(NamedTuple):
     """What was measured on one day; a value not taken is None."""
 
     date: dt.date
@@ -66,16 +67,14 @@ class MeasurementRecord:
         return self.length_cm if self.length_cm is not None else self.height_cm
 
 
-@dataclass(frozen=True)
-class Dose:
+class Dose(NamedTuple):
     """One immunisation given."""
 
     vaccine: str
     date: dt.date
 
 
-@dataclass(frozen=True)
-class AssessmentInput:
+class AssessmentInput(NamedTuple):
     """One person on one day, with everything recorded about them."""
 
     as_of: dt.date
@@ -84,11 +83,6 @@ class AssessmentInput:
     measurements: tuple[MeasurementRecord, ...] = ()
     immunizations: tuple[Dose, ...] = ()
     symptoms: tuple[str, ...] = ()
-
-
-# The output types are NamedTuples rather than frozen dataclasses: as immutable, and made in
-# one C call where a frozen dataclass sets each field through object.__setattr__ (the
-# Assessment alone was about a tenth of a batch's time, measured).
 
 
 class GrowthStatus(NamedTuple):

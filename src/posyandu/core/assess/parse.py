@@ -14,9 +14,8 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import fields
 from functools import lru_cache
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_type_hints
 
 from posyandu.core.assess.model import AssessmentInput, Dose, MeasurementRecord, Person, Sex
 from posyandu.core.errors import InputError
@@ -25,12 +24,14 @@ T = TypeVar("T")
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PROVINCE = re.compile(r"\d{2}")
-# The JSON keys are the dataclass fields, so the parser and the model cannot drift apart.
-_TOP_KEYS = frozenset(f.name for f in fields(AssessmentInput))
-_PERSON_KEYS = frozenset(f.name for f in fields(Person))
-_RECORD_KEYS = frozenset(f.name for f in fields(MeasurementRecord))
-_NUMBER_KEYS = tuple(f.name for f in fields(MeasurementRecord) if f.type == "float | None")
-_DOSE_KEYS = frozenset(f.name for f in fields(Dose))
+# The JSON keys are the model's fields, so the parser and the model cannot drift apart.
+_TOP_KEYS = frozenset(AssessmentInput._fields)
+_PERSON_KEYS = frozenset(Person._fields)
+_RECORD_KEYS = frozenset(MeasurementRecord._fields)
+_NUMBER_KEYS = tuple(
+    name for name, hint in get_type_hints(MeasurementRecord).items() if hint == float | None
+)
+_DOSE_KEYS = frozenset(Dose._fields)
 # A pregnancy lasts at most about 42 weeks; 45 leaves room for a late-recorded count.
 _MAX_GESTATIONAL_WEEKS = 45
 _INF = math.inf
@@ -138,9 +139,10 @@ def _date(value: object) -> dt.date:
     raise _BadValueError(f"{_show(value)} is not a valid date")
 
 
-@lru_cache(maxsize=4096)
+# Room for every day of a century (birth dates too): ~5 MB when full.
+@lru_cache(maxsize=1 << 15)
 def _iso_date(text: str) -> dt.date | None:
-    """Return the date of 'YYYY-MM-DD', or None (a village's records share a few dates)."""
+    """Return the date of 'YYYY-MM-DD', or None (records share their days: read each once)."""
     if _ISO_DATE.fullmatch(text):
         try:
             return dt.date.fromisoformat(text)
@@ -222,20 +224,21 @@ def parse_input(obj: Mapping[str, Any]) -> AssessmentInput:
     as_of = top.date("as_of")
     person = _parse_person(top.obj.get("person"), as_of)
     birth_date = person.birth_date
+    # Lists made by comprehension, then frozen: quicker than tuple() over a generator.
     name, items = top.items("measurements")
-    measurements = tuple(_parse_record((name, i), item, birth_date) for i, item in enumerate(items))
+    records = [_parse_record((name, i), item, birth_date) for i, item in enumerate(items)]
     name, items = top.items("immunizations")
-    doses = tuple(_parse_dose((name, i), item) for i, item in enumerate(items))
+    doses = [_parse_dose((name, i), item) for i, item in enumerate(items)]
     name, items = top.items("symptoms")
-    symptoms = tuple(_symptom((name, i), item) for i, item in enumerate(items))
+    symptoms = [_symptom((name, i), item) for i, item in enumerate(items)]
     record_id = top.obj.get("id")
     return AssessmentInput(
         as_of=as_of,
         person=person,
         id=record_id if type(record_id) is str else top.get("id", _text),
-        measurements=measurements,
-        immunizations=doses,
-        symptoms=symptoms,
+        measurements=tuple(records),
+        immunizations=tuple(doses),
+        symptoms=tuple(symptoms),
     )
 
 
