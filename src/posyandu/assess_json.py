@@ -25,6 +25,7 @@ from posyandu.core.assess import (
     assess_many,
     assessment_to_dict,
     assessment_to_json,
+    collector_paused,
     parse_input,
     rules_for,
 )
@@ -113,15 +114,16 @@ def _assess_chunk(
     outputs: list[str] = []
     pending: list[tuple[int, int, object]] = []  # (output index, line number, id)
     records: list[AssessmentInput] = []
-    for number, line in chunk:
-        try:
-            record_id, record = _parse_text(line)
-        except _RecordError as exc:
-            outputs.append(_error(exc.record_id, number, str(exc)))
-            continue
-        pending.append((len(outputs), number, record_id))
-        records.append(record)
-        outputs.append("")  # the assessment's place, filled in below
+    with collector_paused():  # the parsed inputs hold no reference cycles
+        for number, line in chunk:
+            try:
+                record_id, record = _parse_text(line)
+            except _RecordError as exc:
+                outputs.append(_error(exc.record_id, number, str(exc)))
+                continue
+            pending.append((len(outputs), number, record_id))
+            records.append(record)
+            outputs.append("")  # the assessment's place, filled in below
     failed = len(outputs) - len(records)
     results = assess_many(records, rules_version=rules_version)
     for (index, number, record_id), result in zip(pending, results, strict=True):

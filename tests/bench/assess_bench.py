@@ -10,7 +10,8 @@ dumps byte for byte (`cmp`) to check that a speed change left every result as it
 
 Measures, single process pinned to one CPU with BLAS/OpenMP threads at 1:
   build   building the synthetic persons (tests/bench/synthetic.py), timed on its own;
-  (a)     parse_input for each record + assess_many over chunks of CHUNK records;
+  (a)     parse_input for each record + assess_many over chunks of CHUNK records (the garbage
+          collector paused for each chunk's parsing, as the JSONL path does);
   (b)     parse_input only, assess_many only (on the parsed inputs, in chunks), `assess` one
           record at a time (the web's path: one WHO call per person) and assessment_to_dict;
   (c)     the JSONL command-line path end to end: `posyandu.assess_json.assess_files` on a
@@ -113,17 +114,18 @@ def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
 
 def _parse_and_assess(objs: Sequence[dict[str, Any]]) -> list[str]:
     """Assess every object; return the messages of those that failed (none expected)."""
-    from posyandu.core.assess import assess_many, parse_input
+    from posyandu.core.assess import assess_many, collector_paused, parse_input
     from posyandu.core.errors import CoreError
 
     failures: list[str] = []
     for chunk in _chunks(objs):
         inputs = []
-        for obj in chunk:
-            try:
-                inputs.append(parse_input(obj))
-            except CoreError as exc:  # the generator's bug, not the engine's: report, go on
-                failures.append(f"{obj.get('id')}: {exc}")
+        with collector_paused():  # as the JSONL path parses a chunk
+            for obj in chunk:
+                try:
+                    inputs.append(parse_input(obj))
+                except CoreError as exc:  # the generator's bug, not the engine's: report, go on
+                    failures.append(f"{obj.get('id')}: {exc}")
         results = assess_many(inputs)
         failures += [f"{r.id}: {e}" for r, e in zip(inputs, results, strict=True) if _failed(e)]
     return failures
@@ -136,9 +138,10 @@ def _failed(result: Any) -> bool:
 
 
 def _parse_all(objs: Sequence[dict[str, Any]]) -> list[Any]:
-    from posyandu.core.assess import parse_input
+    from posyandu.core.assess import collector_paused, parse_input
 
-    return [parse_input(obj) for obj in objs]
+    with collector_paused():  # as the JSONL path parses
+        return [parse_input(obj) for obj in objs]
 
 
 def _assess_all(inputs: Sequence[Any]) -> list[Any]:

@@ -6,7 +6,7 @@
 `assessment_to_dict` gives the JSON of the contract (`assessment_to_json`: as text).
 """
 
-from posyandu.core.assess.assess import assess, assess_many, rules_for
+from posyandu.core.assess.assess import assess, assess_many, collector_paused, rules_for
 from posyandu.core.assess.model import (
     Assessment,
     AssessmentInput,
@@ -28,6 +28,7 @@ __all__ = [
     "assess_many",
     "assessment_to_dict",
     "assessment_to_json",
+    "collector_paused",
     "parse_input",
     "rules_for",
 ]
