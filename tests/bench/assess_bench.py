@@ -127,14 +127,10 @@ def _parse_and_assess(objs: Sequence[dict[str, Any]]) -> list[str]:
                 except CoreError as exc:  # the generator's bug, not the engine's: report, go on
                     failures.append(f"{obj.get('id')}: {exc}")
         results = assess_many(inputs)
-        failures += [f"{r.id}: {e}" for r, e in zip(inputs, results, strict=True) if _failed(e)]
+        failures += [
+            f"{r.id}: {e}" for r, e in zip(inputs, results, strict=True) if isinstance(e, CoreError)
+        ]
     return failures
-
-
-def _failed(result: Any) -> bool:
-    from posyandu.core.errors import CoreError
-
-    return isinstance(result, CoreError)
 
 
 def _parse_all(objs: Sequence[dict[str, Any]]) -> list[Any]:

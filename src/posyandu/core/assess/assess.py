@@ -266,10 +266,9 @@ def _judge(
     record, tables, age = started.record, started.tables, started.age
     person, as_of = record.person, record.as_of
     trend = record_weight_trend(person.birth_date, record.measurements, as_of, tables.kbm, age)
-    doses = record.immunizations
     due = immunizations_due(
         birth_date=person.birth_date,
-        doses=[(dose.vaccine, dose.date) for dose in doses] if doses else (),
+        doses=record.immunizations,  # a Dose is a (vaccine, date) pair
         as_of=as_of,
         province_code=person.province_code,
         schedule=tables.schedule,
