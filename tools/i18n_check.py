@@ -15,16 +15,23 @@ import sys
 import tempfile
 from pathlib import Path
 
+from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "posyandu"
 CATALOGUE = Path("locale/id/LC_MESSAGES")
 
 
-def _read(po_path: Path) -> dict[str, object]:
+def _read(po_path: Path) -> dict[str, Message]:
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale="id")
-    return {str(m.id) if isinstance(m.id, str) else "\x00".join(m.id): m for m in catalog if m.id}
+    return {_key(m): m for m in catalog if m.id}
+
+
+def _key(message: Message) -> str:
+    """Return an entry's key: its msgid (the singular of a plural), after its context if any."""
+    msgid = message.id if isinstance(message.id, str) else "\x00".join(message.id)
+    return msgid if message.context is None else f"{message.context}\x04{msgid}"
 
 
 def _source_msgids() -> set[str]:
@@ -54,9 +61,15 @@ def main() -> int:
             problems.append(f"fuzzy translation: {msgid!r}")
     with (PACKAGE / CATALOGUE / "django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    for msgid, message in entries.items():
-        if not message.pluralizable and compiled.gettext(msgid) != message.string:
-            problems.append(f"django.mo is stale (run `make messages`): {msgid!r}")
+    for key, message in entries.items():
+        if message.pluralizable:
+            continue
+        if message.context is None:
+            said = compiled.gettext(message.id)
+        else:
+            said = compiled.pgettext(message.context, message.id)
+        if said != message.string:
+            problems.append(f"django.mo is stale (run `make messages`): {key!r}")
     for problem in problems:
         print(problem)
     print(f"{len(entries)} messages, {len(problems)} problems")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from posyandu.web.labels import Look
 
@@ -39,7 +40,7 @@ ACTIVE: dict[bool | None, Look] = {
 STAGE_ICONS = {"belum": "○", "persiapan": "◐", "sudah": "●"}
 OVERDUE = Look(_("Overdue"), "bad", "⚠")
 DONE = Look(_("Done"), "ok", "✔")
-OPEN = Look(_("Open"), "info", "•")
+OPEN = Look(pgettext_lazy("decision status", "Open"), "info", "•")
 
 
 def figure_text(value: float | None, unit: str) -> str:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from posyandu.common.models import Entity
 from posyandu.regions.models import Facility, Region
@@ -87,7 +88,7 @@ class Decision(Entity):
     """One decision of a Pokjanal/Pokja meeting, owned by a sector, with a due date."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("decision status", "Open")
         DONE = "done", _("Done")
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import dateformat
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from posyandu.pws import labels as pws_labels
 
@@ -38,7 +39,7 @@ def band_label(low: int, high: int) -> str:
 
 def sex_short(sex: str) -> str:
     """Return L or P as on the paper forms (laki-laki / perempuan)."""
-    return _("M") if sex == "M" else _("F")
+    return pgettext("sex, one letter", "M") if sex == "M" else pgettext("sex, one letter", "F")
 
 
 def indicator(code: str) -> str:

@@ -66,15 +66,22 @@ def _bad_request(request: HttpRequest, error: BadParameterError) -> HttpResponse
     return bad_request(request, error, "reports:chooser", _("Back to the monthly reports"))
 
 
+def _printer(request: HttpRequest) -> str:
+    """Return who prints: the full name, else the login (header and footer say the same)."""
+    user = request.user
+    return (user.get_full_name() or user.get_username()) if user.is_authenticated else ""
+
+
 def _printed(request: HttpRequest) -> str:
     now = timezone.localtime()
-    user = request.user
-    who = (user.get_full_name() or user.get_username()) if user.is_authenticated else ""
-    return _("Printed %(when)s by %(who)s") % {"when": f"{now:%d-%m-%Y %H:%M}", "who": who}
+    return _("Printed %(when)s by %(who)s") % {
+        "when": f"{now:%d-%m-%Y %H:%M}",
+        "who": _printer(request),
+    }
 
 
 def _when(request: HttpRequest) -> str:
-    return f"{timezone.localtime():%d-%m-%Y %H:%M} ({request.user.get_username()})"
+    return f"{timezone.localtime():%d-%m-%Y %H:%M} ({_printer(request)})"
 
 
 def _send(document: Document, kind: str, request: HttpRequest) -> HttpResponse:

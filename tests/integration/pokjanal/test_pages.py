@@ -186,6 +186,8 @@ def test_overdue_decision_marked_in_words_and_icon(client, jejaring):
     assert "⚠" in text
     assert "Terlambat 3 hari" in text
     assert "Dinkes melatih kader" in text  # the kabupaten's decision concerns her desa
+    assert "Belum selesai" in text  # not yet due: open, in a decision's words
+    assert "Berlangsung" not in text  # (a service day's "open")
 
 
 def test_only_decisions_of_her_area_offer_an_update(client, jejaring):

@@ -139,16 +139,20 @@ def _after(lines, label):
 
 def test_posyandu_pdf_has_the_header_and_the_numbers(client, melati):
     puskesmas = _rename_puskesmas(melati)
-    text = _pdf_text(
-        _get(client, melati.user("bidan_rina"), _url("posyandu", melati.melati, "pdf"))
-    )
+    rina = melati.user("bidan_rina")
+    rina.first_name, rina.last_name = "Rina", "Marlina"
+    rina.save()
+    response = _get(client, rina, _url("posyandu", melati.melati, "pdf"))
+    text = _pdf_text(response)
     assert "Melati" in text
     assert "Sukamaju" in text  # desa, Pustu and Puskesmas
     lines = [line.strip() for line in text.splitlines()]
     assert _after(lines, "Desa/Kelurahan") == "Sukamaju"
     assert _after(lines, "Pustu") == "Sukamaju"
     assert _after(lines, "Puskesmas") == puskesmas
-    assert "bidan_rina" in text  # printed by
+    # The printer by full name, in the header ("Printed") and in every page's footer alike.
+    assert "bidan_rina" not in text
+    assert text.count("Rina Marlina") == len(PdfReader(io.BytesIO(response.content)).pages) + 1
     assert "75,0" in text  # D/S
     assert "Ani Melati" in text  # the register, for a named role
     assert f"{this_month().year}" in text
