@@ -11,6 +11,8 @@ its own SQLite file, checked here with sqlite3).
 4. Offline, the kader opens her home-visit worklist (the server's, "per" its date), opens a
    child from it, checks her in (the row is marked "will be checked"); online, the server's
    new list no longer calls her absent.
+5. The outbox forgets what the server has long had: after a sync round, a sent event the
+   server's copy reflects goes the next day, a refusal after 30 days; the rest stays.
 """
 
 from __future__ import annotations
@@ -299,3 +301,60 @@ def test_offline_worklist_lists_whom_to_visit_and_why(browser: Browser, server: 
     expect(siti).not_to_contain_text(ABSENT, timeout=SYNCED)
     expect(siti.locator(".mark.check")).to_have_count(0)
     expect(rows.filter(has_text="Budi Santoso")).to_contain_text(ABSENT)
+
+
+OUTBOX = """(events) => new Promise((done, fail) => {
+  const open = indexedDB.open("posyandu", 1);
+  open.onerror = () => fail(open.error);
+  open.onsuccess = () => {
+    const t = open.result.transaction("outbox", "readwrite");
+    const outbox = t.objectStore("outbox");
+    for (const e of events) outbox.put(e);
+    const all = outbox.getAll();
+    t.oncomplete = () => done(all.result.map((e) => e.id).sort());
+  };
+})"""
+
+
+def _event(name: str, days_ago: int, state: str, checked: bool) -> dict[str, object]:
+    at = dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)
+    return {
+        "id": name,
+        "type": "visit.register",
+        "record": name,
+        "seq": 9000 + days_ago,
+        "at": at.isoformat(),
+        "data": {},
+        "state": state,
+        "checked": checked,
+    }
+
+
+def test_sync_prunes_the_outbox_of_what_the_server_has_long_had(browser: Browser, server: Server):
+    page = _phone(browser, server, "kader_sari")
+    _offline(page, True)
+    _open(page, "Siti Aminah")
+    _check_in_and_measure(page, "9,0", "74")
+    _offline(page, False)
+    expect(page.locator("#history li.new .mark.sent")).to_be_visible(timeout=SYNCED)
+    expect(page.locator("#send")).to_have_text("Kirim sekarang", timeout=SYNCED)
+    expect(page.locator(".assess .mark.check")).to_have_count(0)  # the download came
+    today = page.evaluate(OUTBOX, [])  # the check-in and the weighing: sent, checked, today's
+    assert len(today) == 2
+    old = [
+        _event("seen-yesterday", 1, "sent", checked=True),
+        # sent, its copy not downloaded yet: this round's download reflects it, so it goes too
+        _event("sent-unchecked", 3, "sent", checked=False),
+        _event("refused-2-days", 2, "rejected", checked=False),
+        _event("refused-40-days", 40, "rejected", checked=False),
+        _event("conflict-31-days", 31, "conflict", checked=False),
+    ]
+    assert page.evaluate(OUTBOX, old) == sorted([*today, *(e["id"] for e in old)])
+
+    page.locator("#send").click()
+    deadline = time.monotonic() + SYNCED / 1000
+    while "seen-yesterday" in (ids := page.evaluate(OUTBOX, [])) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    kept = sorted([*today, "refused-2-days"])
+    assert ids == kept
+    expect(page.locator("#history li.new .mark.sent")).to_be_visible()  # today's marks stay

@@ -99,6 +99,28 @@ export async function pull(boot, wantWorklist = true) {
   await setMeta("pulled_at", new Date().toISOString());
 }
 
+// What the outbox keeps: every event not yet sent or still waiting; a sent one until the day
+// after the server's copy reflects it (its "Terkirim" mark stays for the posyandu day); a
+// refused or conflicting one for 30 days (the kader reads the reason). Months of events would
+// fill a cheap phone and slow every screen that reads the outbox.
+const day = (when) => new Date(when).toLocaleDateString("sv-SE");
+const KEEP_REFUSED_MS = 30 * 24 * 60 * 60 * 1000;
+export async function prune(now = Date.now()) {
+  const today = day(now);
+  await tx("outbox", (o) => {
+    o.openCursor().onsuccess = (ev) => {
+      const c = ev.target.result;
+      if (!c) return;
+      const e = c.value;
+      const seen = e.state === "sent" && e.checked && day(e.at) < today;
+      const refused = (e.state === "rejected" || e.state === "conflict")
+        && now - Date.parse(e.at) > KEEP_REFUSED_MS;
+      if (seen || refused) c.delete();
+      c.continue();
+    };
+  });
+}
+
 let running = null;
 export function sync(boot) {
   if (!running) {
@@ -106,6 +128,7 @@ export function sync(boot) {
       const sent = await push(boot);
       const age = Date.now() - (await meta("worklist_at", 0));
       await pull(boot, sent > 0 || age > WORKLIST_MAX_AGE_MS);
+      await prune();
     })()
       .finally(() => { running = null; });
   }
