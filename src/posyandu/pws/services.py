@@ -133,7 +133,7 @@ def region_rollup_rebuild(*, months: Sequence[dt.date]) -> int:
     One transaction per month and province (a kabupaten month is ~100,000 posyandu rows),
     under that province's lock, so a save elsewhere does not wait for it. `pws_rebuild` runs
     it after the posyandu rows; alone (`pws_rebuild --regions-only`) it catches the regions up
-    after a posyandu was moved to another desa, which no fact signal reports.
+    after a change no signal reports (a posyandu moved by `QuerySet.update()`).
     """
     total = 0
     # Where a posyandu row can be placed: the province of any facility's region.
@@ -149,6 +149,28 @@ def region_rollup_rebuild(*, months: Sequence[dt.date]) -> int:
         for province in sorted(placed | set(stored_in.values_list("region_code", flat=True))):
             total += _resum_province(month, province)
     return total
+
+
+def regions_after_move(*, posyandu: Facility, left: str) -> None:
+    """Re-sum the regions of the desa `left` and of the posyandu's region now, for every month
+    it has rows: its rows moved with it (they are keyed by posyandu), the sums did not."""
+    months = sorted(
+        set(MonthlyRollup.objects.filter(posyandu=posyandu).values_list("month", flat=True))
+    )
+    joined = Facility.objects.select_related("region").get(pk=posyandu.pk).region.code
+    if not months or joined == left:
+        return
+    computed_at = timezone.now()
+    with transaction.atomic():
+        for province in sorted({left[:_PROVINCE_LENGTH], joined[:_PROVINCE_LENGTH]}):
+            _lock_province(province)  # in code order, as a rebuild takes them
+        for code in (left, joined):  # the second re-sum reads what the first wrote
+            rows = (
+                MonthlyRollup.objects.filter(posyandu__region__code=code, month__in=months)
+                .order_by()
+                .values_list("posyandu__region__code", *_tally_columns())
+            )
+            _resum_chain(code, months, _as_rows(rows), computed_at)
 
 
 def _resum_province(month: dt.date, province: str) -> int:

@@ -11,6 +11,9 @@ What fires no signal does not refresh: `bulk_create`, `QuerySet.update()` and `.
 Bulk loaders (the demo generator, imports) call `rollup_rebuild` when they finish; one that
 writes through the services can first wrap its work in `rollups_paused()`, so it does not
 refresh a posyandu after every commit.
+
+A posyandu saved in another desa takes its rows along (they are keyed by posyandu); after the
+commit the regions it left and joined are re-summed (`services.regions_after_move`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from posyandu.referrals.models import Referral
+from posyandu.regions.models import Facility
 from posyandu.registry.models import Person, Pregnancy
 from posyandu.visits.models import ImmunizationGiven, Measurement, ServiceDay, ServiceGiven, Visit
 
@@ -165,7 +169,6 @@ def _flush_waiting() -> bool:
 def _flush() -> None:
     """Refresh every pending posyandu from its earliest marked month up to the current one."""
     from posyandu.pws.services import months_since, rollup_refresh_months
-    from posyandu.regions.models import Facility
 
     connection = transaction.get_connection()
     pending: dict[int, dt.date] = getattr(connection, "_pws_pending", None) or {}
@@ -214,10 +217,34 @@ def _after_delete(sender: type[models.Model], instance: Any, **_: Any) -> None:
     schedule(_MARKS[sender](instance))
 
 
+def _before_move(sender: type[Facility], instance: Facility, raw: bool = False, **_: Any) -> None:
+    """Note the desa a saved posyandu is leaving, if it moves."""
+    instance._pws_left = None
+    if raw or instance._state.adding or instance.kind != Facility.Kind.POSYANDU:
+        return
+    old = Facility.objects.filter(pk=instance.pk).values_list("region_id", "region__code")
+    for region_id, code in old:
+        if region_id != instance.region_id:
+            instance._pws_left = code
+
+
+def _after_move(sender: type[Facility], instance: Facility, raw: bool = False, **_: Any) -> None:
+    """After the commit, re-sum the regions a posyandu left and joined (its rows went along)."""
+    left = getattr(instance, "_pws_left", None)
+    if raw or left is None or paused():
+        return
+    from posyandu.pws.services import regions_after_move
+
+    transaction.on_commit(lambda: regions_after_move(posyandu=instance, left=left), robust=True)
+
+
 def connect() -> None:
-    """Connect the handlers to every model the indicators count (called by the app's ready)."""
+    """Connect the handlers to every model the indicators count (called by the app's ready),
+    and to the facility, whose move to another desa changes the region sums."""
     for model in _MARKS:
         label = model._meta.label_lower
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"pws-pre-{label}")
         post_save.connect(_after_save, sender=model, dispatch_uid=f"pws-save-{label}")
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"pws-delete-{label}")
+    pre_save.connect(_before_move, sender=Facility, dispatch_uid="pws-pre-facility")
+    post_save.connect(_after_move, sender=Facility, dispatch_uid="pws-save-facility")

@@ -142,6 +142,39 @@ def test_a_posyandu_placed_in_a_kecamatan_counts_in_it_and_above(
     assert stored["desa", "52.01.01.2001", this_month(), "d"][:2] == (1, 0)
 
 
+def test_a_posyandu_moved_to_another_desa_takes_its_numbers_along(
+    jejaring, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        _writes(jejaring)
+    month, sukamaju = this_month(), jejaring.melati.region
+    kenanga, left = jejaring.kenanga, jejaring.kenanga.region.code
+    assert left.startswith("52.01.02")
+    assert stored_d(sukamaju.code) == 3  # Melati (2 weighed) and Mawar (1)
+    # Kenanga, alone in its desa of another kecamatan, moves into Sukamaju.
+    with django_capture_on_commit_callbacks(execute=True):
+        kenanga.region = sukamaju
+        kenanga.save()
+    stored = _stored()
+    assert stored == _summed_by_hand()
+    assert stored_d(sukamaju.code) == 4
+    # Its old desa and kecamatan (Jauh) have no posyandu left, so no rows; the kabupaten the same.
+    assert not any(code.startswith("52.01.02") for _level, code, *_ in stored)
+    assert stored["kabupaten", "52.01", month, "d"][:2] == (5, 0)
+    # Back again: the same numbers as before the move.
+    with django_capture_on_commit_callbacks(execute=True):
+        kenanga.region = Region.objects.get(code=left)
+        kenanga.save()
+    assert _stored() == _summed_by_hand()
+    assert stored_d(sukamaju.code) == 3
+
+
+def stored_d(desa: str) -> int:
+    rows = RegionRollup.objects.filter(level="desa", region_code=desa, month=this_month())
+    row = rows.filter(indicator="d").first()
+    return 0 if row is None else row.numerator
+
+
 def test_a_refresh_with_nothing_new_writes_nothing(jejaring):
     weigh(child(jejaring.melati, "Kiki"), this_month(), "9.0")
     rollup_refresh(posyandu=jejaring.melati, month=this_month())
