@@ -10,9 +10,11 @@ import uuid
 from collections import Counter
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 
 from posyandu.audit.models import AuditEvent
+from posyandu.common.db import analyze
 from posyandu.demo.context import Jejaring, Window
 from posyandu.demo.identity import Registry, seeded
 from posyandu.demo.places import build_jejaring
@@ -20,7 +22,7 @@ from posyandu.demo.scale import Scale
 from posyandu.demo.site import build_site
 from posyandu.demo.staff import build_staff
 from posyandu.demo.writer import AUDIT_ACTION, BulkWriter
-from posyandu.pws.models import MonthlyRollup
+from posyandu.pws.models import MonthlyRollup, RegionRollup
 from posyandu.pws.services import recent_months, rollup_rebuild
 from posyandu.regions.models import Region
 
@@ -36,7 +38,9 @@ def demo_loaded() -> dict[str, Any] | None:
 def pws_refresh(*, as_of: dt.date, months: int) -> int:
     """Recompute the PWS rollups of the window's months (a bulk load fires no signal), in one
     process per CPU on PostgreSQL (the same rows as one process)."""
-    return rollup_rebuild(months=recent_months(as_of, months), workers=os.cpu_count() or 1)
+    rows = rollup_rebuild(months=recent_months(as_of, months), workers=os.cpu_count() or 1)
+    analyze([MonthlyRollup, RegionRollup])
+    return rows
 
 
 def pws_missing() -> bool:
@@ -81,4 +85,6 @@ def load_demo(*, scale: Scale, seed: int, as_of: dt.date) -> Counter[str]:
         details = {"scale": scale.name, "seed": seed, "as_of": as_of.isoformat()}
         writer.finish()
         writer.audit(load_uuid=load_uuid(scale, seed, as_of), details=details)
+    # Statistics of the new rows before anything reads them (the rollups come next).
+    analyze(apps.get_model(label) for label in writer.counts)
     return writer.counts

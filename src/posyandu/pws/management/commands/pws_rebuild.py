@@ -9,6 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from posyandu.common.db import analyze
+from posyandu.pws.models import MonthlyRollup, RegionRollup
 from posyandu.pws.services import (
     LIVE_MONTHS,
     recent_months,
@@ -39,8 +41,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--regions-only",
             action="store_true",
-            help="only re-sum the region rollups from the posyandu rollups (after moving a "
-            "posyandu to another desa)",
+            help="only re-sum the region rollups from the posyandu rollups (after a bulk "
+            "update of facilities or a renumbered region)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -58,7 +60,9 @@ class Command(BaseCommand):
         span = f"{len(months)} months ({months[0]:%Y-%m} to {months[-1]:%Y-%m})"
         if options["regions_only"]:
             rows = region_rollup_rebuild(months=months)
+            analyze([RegionRollup])
             self.stdout.write(f"PWS: {span}, {rows} region rows")
             return
         rows = rollup_rebuild(months=months, workers=options["workers"])
+        analyze([MonthlyRollup, RegionRollup])
         self.stdout.write(f"PWS: {span}, {rows} rows")
