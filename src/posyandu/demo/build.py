@@ -22,7 +22,7 @@ from posyandu.demo.scale import Scale
 from posyandu.demo.site import build_site
 from posyandu.demo.staff import build_staff
 from posyandu.demo.writer import AUDIT_ACTION, BulkWriter
-from posyandu.pws.models import MonthlyRollup, RegionRollup
+from posyandu.pws.models import MonthlyRollup
 from posyandu.pws.services import recent_months, rollup_rebuild
 from posyandu.regions.models import Region
 
@@ -38,9 +38,7 @@ def demo_loaded() -> dict[str, Any] | None:
 def pws_refresh(*, as_of: dt.date, months: int) -> int:
     """Recompute the PWS rollups of the window's months (a bulk load fires no signal), in one
     process per CPU on PostgreSQL (the same rows as one process)."""
-    rows = rollup_rebuild(months=recent_months(as_of, months), workers=os.cpu_count() or 1)
-    analyze([MonthlyRollup, RegionRollup])
-    return rows
+    return rollup_rebuild(months=recent_months(as_of, months), workers=os.cpu_count() or 1)
 
 
 def pws_missing() -> bool:

@@ -34,6 +34,7 @@ from django.db.models import Case, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from posyandu.common.db import analyze
 from posyandu.core.errors import RulesError
 from posyandu.core.indicators import (
     Month,
@@ -148,6 +149,7 @@ def region_rollup_rebuild(*, months: Sequence[dt.date]) -> int:
         stored_in = RegionRollup.objects.filter(level="province", month=month).order_by()
         for province in sorted(placed | set(stored_in.values_list("region_code", flat=True))):
             total += _resum_province(month, province)
+    analyze([RegionRollup])  # a bulk write: fresh planner statistics
     return total
 
 
@@ -157,7 +159,7 @@ def regions_after_move(*, posyandu: Facility, left: str) -> None:
     months = sorted(
         set(MonthlyRollup.objects.filter(posyandu=posyandu).values_list("month", flat=True))
     )
-    joined = Facility.objects.select_related("region").get(pk=posyandu.pk).region.code
+    joined = Facility.objects.filter(pk=posyandu.pk).values_list("region__code", flat=True).get()
     if not months or joined == left:
         return
     computed_at = timezone.now()
@@ -324,6 +326,7 @@ def rollup_rebuild(*, months: Sequence[dt.date], workers: int = 1) -> int:
     else:
         total = rebuild_posyandu(ids, months)
     regions = region_rollup_rebuild(months=months)
+    analyze([MonthlyRollup])
     logger.info(
         "pws: rebuilt %d months, %d rollup rows, %d region rows", len(set(months)), total, regions
     )

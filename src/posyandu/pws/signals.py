@@ -220,12 +220,11 @@ def _after_delete(sender: type[models.Model], instance: Any, **_: Any) -> None:
 def _before_move(sender: type[Facility], instance: Facility, raw: bool = False, **_: Any) -> None:
     """Note the desa a saved posyandu is leaving, if it moves."""
     instance._pws_left = None
-    if raw or instance._state.adding or instance.kind != Facility.Kind.POSYANDU:
+    if raw or paused() or instance._state.adding or instance.kind != Facility.Kind.POSYANDU:
         return
-    old = Facility.objects.filter(pk=instance.pk).values_list("region_id", "region__code")
-    for region_id, code in old:
-        if region_id != instance.region_id:
-            instance._pws_left = code
+    old = Facility.objects.filter(pk=instance.pk).values_list("region_id", "region__code").first()
+    if old is not None and old[0] != instance.region_id:
+        instance._pws_left = old[1]
 
 
 def _after_move(sender: type[Facility], instance: Facility, raw: bool = False, **_: Any) -> None:

@@ -72,16 +72,16 @@ def _printer(request: HttpRequest) -> str:
     return (user.get_full_name() or user.get_username()) if user.is_authenticated else ""
 
 
+def _now() -> str:
+    return f"{timezone.localtime():%d-%m-%Y %H:%M}"
+
+
 def _printed(request: HttpRequest) -> str:
-    now = timezone.localtime()
-    return _("Printed %(when)s by %(who)s") % {
-        "when": f"{now:%d-%m-%Y %H:%M}",
-        "who": _printer(request),
-    }
+    return _("Printed %(when)s by %(who)s") % {"when": _now(), "who": _printer(request)}
 
 
 def _when(request: HttpRequest) -> str:
-    return f"{timezone.localtime():%d-%m-%Y %H:%M} ({_printer(request)})"
+    return f"{_now()} ({_printer(request)})"
 
 
 def _send(document: Document, kind: str, request: HttpRequest) -> HttpResponse:

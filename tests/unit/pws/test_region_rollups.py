@@ -150,14 +150,14 @@ def test_a_posyandu_moved_to_another_desa_takes_its_numbers_along(
     month, sukamaju = this_month(), jejaring.melati.region
     kenanga, left = jejaring.kenanga, jejaring.kenanga.region.code
     assert left.startswith("52.01.02")
-    assert stored_d(sukamaju.code) == 3  # Melati (2 weighed) and Mawar (1)
+    assert _desa_d(sukamaju.code) == 3  # Melati (2 weighed) and Mawar (1)
     # Kenanga, alone in its desa of another kecamatan, moves into Sukamaju.
     with django_capture_on_commit_callbacks(execute=True):
         kenanga.region = sukamaju
         kenanga.save()
     stored = _stored()
     assert stored == _summed_by_hand()
-    assert stored_d(sukamaju.code) == 4
+    assert _desa_d(sukamaju.code) == 4
     # Its old desa and kecamatan (Jauh) have no posyandu left, so no rows; the kabupaten the same.
     assert not any(code.startswith("52.01.02") for _level, code, *_ in stored)
     assert stored["kabupaten", "52.01", month, "d"][:2] == (5, 0)
@@ -166,10 +166,10 @@ def test_a_posyandu_moved_to_another_desa_takes_its_numbers_along(
         kenanga.region = Region.objects.get(code=left)
         kenanga.save()
     assert _stored() == _summed_by_hand()
-    assert stored_d(sukamaju.code) == 3
+    assert _desa_d(sukamaju.code) == 3
 
 
-def stored_d(desa: str) -> int:
+def _desa_d(desa: str) -> int:
     rows = RegionRollup.objects.filter(level="desa", region_code=desa, month=this_month())
     row = rows.filter(indicator="d").first()
     return 0 if row is None else row.numerator

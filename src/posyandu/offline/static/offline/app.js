@@ -1,6 +1,6 @@
 // The offline kader app (ADR 8, ADR 9): screens drawn from IndexedDB, writes queued as events.
 import { all, enqueue, get, meta, put } from "./db.js";
-import { pending, resolve, sync } from "./sync.js";
+import { localDay, pending, resolve, sync } from "./sync.js";
 
 const L = JSON.parse(document.getElementById("labels").textContent);
 const BOOT = JSON.parse(document.getElementById("boot").textContent);
@@ -20,8 +20,7 @@ function h(tag, attrs = {}, ...kids) {
   return el;
 }
 const fmt = (iso) => (iso ? iso.slice(0, 10).split("-").reverse().join("/") : "");
-const day_ = (iso) => new Date(iso).toLocaleDateString("sv-SE");
-const today = () => day_(Date.now());
+const today = () => localDay(Date.now());
 const clock = (iso) => new Date(iso).toTimeString().slice(0, 5);
 const fill = (s, ...a) => a.reduce((t, x) => t.replace("%s", x), s);
 let back = "#/";  // the list a person was opened from
@@ -53,7 +52,7 @@ async function status() {
   const n = (await pending()).length;
   const pulled = await meta("pulled_at");
   document.getElementById("queue").textContent =
-    `${L.outbox}: ${n} · ${L.last_sync}: ${pulled ? `${fmt(day_(pulled))} ${clock(pulled)}` : L.never}`;
+    `${L.outbox}: ${n} · ${L.last_sync}: ${pulled ? `${fmt(localDay(pulled))} ${clock(pulled)}` : L.never}`;
   const net = document.getElementById("net");
   net.textContent = navigator.onLine ? L.online : L.offline;
   net.className = `net ${navigator.onLine ? "on" : "off"}`;
@@ -192,7 +191,7 @@ async function person(uuid) {
   const a = p.assessment;
   // A measurement made on this phone is listed once: with its mark, not again from the server.
   const key = (date, m) => `${date}|${Number(m.weight_kg) || ""}|${Number(m.lenhei_cm) || ""}`;
-  const mine = new Set(local.map((e) => key(day_(e.at), e.data.values)));
+  const mine = new Set(local.map((e) => key(localDay(e.at), e.data.values)));
   const hist = ((p.history && p.history.measurements) || []).filter((m) => !mine.has(key(m.date, m)));
   const sec = [];
   if (day) {
@@ -208,7 +207,7 @@ async function person(uuid) {
     if (visit) sec.push(measureForm(await resolve(visit.uuid), uuid));
   }
   const newRows = local.map((e) => h("li", { class: "new" },
-    `${fmt(day_(e.at))} · ${summary(e.data.values)} `, mark(e),
+    `${fmt(localDay(e.at))} · ${summary(e.data.values)} `, mark(e),
     e.checked ? null : h("span", { class: "mark check" }, L.pending_check)));
   show(
     h("a", { href: back }, `← ${L.back}`),

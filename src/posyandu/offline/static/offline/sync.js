@@ -103,16 +103,17 @@ export async function pull(boot, wantWorklist = true) {
 // after the server's copy reflects it (its "Terkirim" mark stays for the posyandu day); a
 // refused or conflicting one for 30 days (the kader reads the reason). Months of events would
 // fill a cheap phone and slow every screen that reads the outbox.
-const day = (when) => new Date(when).toLocaleDateString("sv-SE");
+// The phone's calendar day (YYYY-MM-DD) of an ISO time or epoch milliseconds.
+export const localDay = (when) => new Date(when).toLocaleDateString("sv-SE");
 const KEEP_REFUSED_MS = 30 * 24 * 60 * 60 * 1000;
 export async function prune(now = Date.now()) {
-  const today = day(now);
+  const today = localDay(now);
   await tx("outbox", (o) => {
     o.openCursor().onsuccess = (ev) => {
       const c = ev.target.result;
       if (!c) return;
       const e = c.value;
-      const seen = e.state === "sent" && e.checked && day(e.at) < today;
+      const seen = e.state === "sent" && e.checked && localDay(e.at) < today;
       const refused = (e.state === "rejected" || e.state === "conflict")
         && now - Date.parse(e.at) > KEEP_REFUSED_MS;
       if (seen || refused) c.delete();

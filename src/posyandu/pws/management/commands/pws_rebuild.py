@@ -9,8 +9,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from posyandu.common.db import analyze
-from posyandu.pws.models import MonthlyRollup, RegionRollup
 from posyandu.pws.services import (
     LIVE_MONTHS,
     recent_months,
@@ -60,9 +58,7 @@ class Command(BaseCommand):
         span = f"{len(months)} months ({months[0]:%Y-%m} to {months[-1]:%Y-%m})"
         if options["regions_only"]:
             rows = region_rollup_rebuild(months=months)
-            analyze([RegionRollup])
             self.stdout.write(f"PWS: {span}, {rows} region rows")
             return
         rows = rollup_rebuild(months=months, workers=options["workers"])
-        analyze([MonthlyRollup, RegionRollup])
         self.stdout.write(f"PWS: {span}, {rows} rows")
